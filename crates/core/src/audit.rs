@@ -80,20 +80,30 @@ pub enum ChainBreak {
     },
 }
 
-/// Checks a chain in sequence order and reports the first broken link.
-///
-/// Returns the number of events checked when the whole chain holds.
-pub fn verify_chain<'a>(
-    events: impl IntoIterator<Item = &'a StoredEvent>,
-) -> Result<u64, ChainBreak> {
-    let mut prev_hash = GENESIS_HASH.to_string();
-    let mut prev_seq = 0;
-    let mut count = 0;
-    for event in events {
-        if event.prev_hash != prev_hash || event.record.seq != prev_seq + 1 {
+/// Checks events one at a time, in sequence order, so a long chain can be
+/// streamed from storage without holding it in memory.
+#[derive(Debug, Clone)]
+pub struct ChainVerifier {
+    prev_hash: String,
+    prev_seq: i64,
+}
+
+impl Default for ChainVerifier {
+    fn default() -> Self {
+        Self {
+            prev_hash: GENESIS_HASH.to_string(),
+            prev_seq: 0,
+        }
+    }
+}
+
+impl ChainVerifier {
+    /// Checks the next event against the one before it.
+    pub fn check(&mut self, event: &StoredEvent) -> Result<(), ChainBreak> {
+        if event.prev_hash != self.prev_hash || event.record.seq != self.prev_seq + 1 {
             return Err(ChainBreak::Unlinked {
                 seq: event.record.seq,
-                prev_seq,
+                prev_seq: self.prev_seq,
             });
         }
         if event.record.chained_hash(&event.prev_hash) != event.hash {
@@ -101,8 +111,27 @@ pub fn verify_chain<'a>(
                 seq: event.record.seq,
             });
         }
-        prev_hash = event.hash.clone();
-        prev_seq = event.record.seq;
+        self.prev_hash.clone_from(&event.hash);
+        self.prev_seq = event.record.seq;
+        Ok(())
+    }
+
+    /// The sequence number of the last event checked (0 before any).
+    pub fn last_seq(&self) -> i64 {
+        self.prev_seq
+    }
+}
+
+/// Checks a chain in sequence order and reports the first broken link.
+///
+/// Returns the number of events checked when the whole chain holds.
+pub fn verify_chain<'a>(
+    events: impl IntoIterator<Item = &'a StoredEvent>,
+) -> Result<u64, ChainBreak> {
+    let mut verifier = ChainVerifier::default();
+    let mut count = 0;
+    for event in events {
+        verifier.check(event)?;
         count += 1;
     }
     Ok(count)

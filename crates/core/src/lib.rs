@@ -4,5 +4,6 @@
 //! `now` in. Modules are named after the domain areas, the same names in every crate.
 
 pub mod audit;
+pub mod auth;
 pub mod fields;
 pub mod people;

@@ -1,1 +1,16 @@
-//! placeholder
+//! Persistence for crewdeck: one schema and one set of migrations for SQLite and
+//! PostgreSQL, repositories, and the service functions through which every write
+//! passes (each records an audit event in the same transaction).
+
+pub mod accounts;
+pub mod audit;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod org;
+pub mod people;
+pub mod skills;
+pub mod teams;
+
+pub use db::{Backend, Db};
+pub use error::{StoreError, StoreResult};

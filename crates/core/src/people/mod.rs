@@ -5,6 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
+mod inputs;
+
+pub use inputs::{PersonFields, PersonInput, SkillFields, SkillInput, TeamFields, TeamInput};
+
 use crate::fields::FieldError;
 
 /// A skill level: 1 (aware) to 5 (expert). A skill a person lacks has no level.

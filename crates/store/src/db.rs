@@ -1,0 +1,237 @@
+//! Connecting to SQLite or PostgreSQL by URL, and running the migrations.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor, Transaction};
+
+use crate::error::{StoreError, StoreResult};
+
+/// Which database engine a URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An embedded SQLite file (the default).
+    Sqlite,
+    /// A PostgreSQL server (or a compatible engine).
+    Postgres,
+}
+
+/// A handle on the database: a connection pool and which engine it is.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// An open write transaction.
+pub type Tx = Transaction<'static, sqlx::Any>;
+
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "foundation",
+    include_str!("../migrations/0001_foundation.sql"),
+)];
+
+impl Db {
+    /// Connects to `url` (`sqlite://PATH` or `postgres://...`), creating a SQLite
+    /// file and its folder on first use. Does not migrate: call [`Db::migrate`].
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::field(
+                "database",
+                format!(
+                    "Use a URL starting sqlite:// or postgres:// (got \u{201c}{}\u{201d}).",
+                    redact_url(url)
+                ),
+            ));
+        };
+        let url = match backend {
+            Backend::Sqlite => sqlite_url(url)?,
+            Backend::Postgres => url.to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers run beside the single writer; the busy
+                        // timeout makes writers queue instead of failing.
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool, backend })
+    }
+
+    /// The connection pool, for reads.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Which engine this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Begins a write transaction.
+    ///
+    /// On SQLite the write lock is taken at the start (`BEGIN IMMEDIATE`), so a
+    /// transaction that reads before it writes cannot fail half-way with "database
+    /// is locked"; it waits for the busy timeout instead.
+    pub async fn begin(&self) -> StoreResult<Tx> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// Brings the schema up to date. Safe to run from several processes at once.
+    pub async fn migrate(&self) -> StoreResult<usize> {
+        let mut conn = self.pool.acquire().await?;
+        if self.backend == Backend::Postgres {
+            // Two servers starting together must not both apply a migration.
+            conn.execute("SELECT pg_advisory_lock(7214063)").await?;
+        }
+        let result = self.apply_migrations(&mut conn).await;
+        if self.backend == Backend::Postgres {
+            conn.execute("SELECT pg_advisory_unlock(7214063)").await?;
+        }
+        result
+    }
+
+    async fn apply_migrations(&self, conn: &mut sqlx::AnyConnection) -> StoreResult<usize> {
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+        )
+        .await?;
+        let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut count = 0;
+        for (version, name, sql) in MIGRATIONS {
+            if applied.contains(version) {
+                continue;
+            }
+            let sql = self.dialect(sql);
+            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+            sqlx::raw_sql(&sql).execute(&mut *tx).await?;
+            sqlx::query(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+            )
+            .bind(version)
+            .bind(*name)
+            .bind(jiff::Timestamp::now().as_second())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// Rewrites the few backend-specific tokens of a migration.
+    fn dialect(&self, sql: &str) -> String {
+        let pk = match self.backend {
+            Backend::Sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
+            Backend::Postgres => "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+        };
+        sql.replace("{{PK}}", pk)
+    }
+
+    /// True when the database holds no organisation yet.
+    pub async fn is_empty(&self) -> StoreResult<bool> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisation")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count == 0)
+    }
+
+    /// Closes every connection (and checkpoints SQLite's write-ahead log).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Adds `mode=rwc` so SQLite creates the file, and creates its folder.
+fn sqlite_url(url: &str) -> StoreResult<String> {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() {
+        return Err(StoreError::field(
+            "database",
+            "Give a file path after sqlite://, for example sqlite://crewdeck.db.",
+        ));
+    }
+    if path != ":memory:" {
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    StoreError::field(
+                        "database",
+                        format!("Cannot create the folder {}: {e}.", parent.display()),
+                    )
+                })?;
+            }
+        }
+    }
+    let mut params: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
+    if !params.iter().any(|p| p.starts_with("mode=")) {
+        params.push("mode=rwc");
+    }
+    Ok(format!("sqlite://{path}?{}", params.join("&")))
+}
+
+/// The URL with any password removed, safe to show and log.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}://{user}:***{}", &url[..scheme_end], &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_get_create_mode() {
+        assert_eq!(
+            sqlite_url("sqlite://:memory:").ok().as_deref(),
+            Some("sqlite://:memory:?mode=rwc")
+        );
+        assert_eq!(
+            sqlite_url("sqlite://x.db?mode=ro").ok().as_deref(),
+            Some("sqlite://x.db?mode=ro")
+        );
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://sam:secret@db:5432/x"),
+            "postgres://sam:***@db:5432/x"
+        );
+        assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
+    }
+}
