@@ -5,4 +5,5 @@
 
 pub mod audit;
 pub mod fields;
+pub mod kpi;
 pub mod people;
