@@ -6,4 +6,5 @@
 pub mod audit;
 pub mod auth;
 pub mod fields;
+pub mod kpi;
 pub mod people;
