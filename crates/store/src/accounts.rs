@@ -696,3 +696,15 @@ pub async fn by_email(db: &Db, email: &str) -> StoreResult<Option<User>> {
 pub fn session_seconds() -> i64 {
     SESSION_HOURS * 3600
 }
+
+/// Whether `password` is the user's current password (no throttling; for tools, not logins).
+pub async fn password_matches(db: &Db, user_id: i64, password: &str) -> StoreResult<bool> {
+    let hash: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(match hash {
+        Some(hash) => verify_password(password.to_string(), hash).await,
+        None => false,
+    })
+}

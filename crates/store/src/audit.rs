@@ -37,7 +37,7 @@ impl Actor {
 }
 
 /// One event as shown on the audit page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditEvent {
     /// Position in the chain.
     pub seq: i64,

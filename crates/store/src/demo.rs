@@ -599,3 +599,38 @@ async fn account_for(
         name: name.to_string(),
     })
 }
+
+/// The demo logins for `seed` that exist in this database (for a restarted demo).
+pub async fn existing_logins(db: &Db, seed: u64) -> StoreResult<Vec<DemoLogin>> {
+    let handles = [
+        (Role::Agent, None),
+        (Role::TeamLeader, Some(TEAMS[0].leader.1)),
+        (Role::OpsManager, Some("helen.marsh")),
+        (Role::Hr, Some("gareth.lloyd")),
+        (Role::Admin, Some("sam.okoye")),
+    ];
+    let mut logins = Vec::new();
+    for (role, handle) in handles {
+        let user = match handle {
+            Some(h) => accounts::by_email(db, &email_for(h)).await?,
+            None => {
+                // The demo agent is the only agent account the demo creates.
+                let all = accounts::list(db).await?;
+                all.into_iter().find(|u| u.role == Role::Agent)
+            }
+        };
+        if let Some(user) = user.filter(|u| u.role == role) {
+            // Only logins that still use the seed's password are worth printing.
+            if !accounts::password_matches(db, user.id, &demo_password(role, seed)).await? {
+                continue;
+            }
+            logins.push(DemoLogin {
+                role,
+                email: user.email,
+                password: demo_password(role, seed),
+                name: user.name,
+            });
+        }
+    }
+    Ok(logins)
+}

@@ -175,3 +175,37 @@ pub async fn update(
     tx.commit().await?;
     Ok(())
 }
+
+/// A period someone spent in a team.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TeamMembership {
+    /// The person.
+    pub person_id: i64,
+    /// Their name.
+    pub person_name: String,
+    /// First day in the team.
+    pub from_date: String,
+    /// Last day, or `None` while current.
+    pub to_date: Option<String>,
+}
+
+/// Everyone who has been in a team, current members first, then by start date.
+pub async fn history(db: &Db, team_id: i64) -> StoreResult<Vec<TeamMembership>> {
+    let rows = sqlx::query(
+        "SELECT m.person_id, p.name, m.from_date, m.to_date FROM team_memberships m JOIN people p ON p.id = m.person_id \
+         WHERE m.team_id = $1 ORDER BY CASE WHEN m.to_date IS NULL THEN 0 ELSE 1 END, p.name, m.from_date",
+    )
+    .bind(team_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(TeamMembership {
+                person_id: r.try_get(0)?,
+                person_name: r.try_get(1)?,
+                from_date: r.try_get(2)?,
+                to_date: r.try_get(3)?,
+            })
+        })
+        .collect()
+}

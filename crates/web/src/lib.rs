@@ -1,1 +1,276 @@
-//! placeholder
+//! The HTTP layer of crewdeck: routing, sessions, policy checks, the JSON API
+//! (documented by OpenAPI 3.1) and the server-rendered pages.
+//!
+//! Handlers hold no business rules: each parses its input, asks the policy,
+//! calls one store function and renders.
+
+pub mod api;
+pub mod assets;
+pub mod error;
+pub mod metrics;
+pub mod pages;
+pub mod routes;
+pub mod session;
+pub mod state;
+
+use std::sync::Arc;
+
+use axum::http::{HeaderValue, Method, header};
+use axum::response::IntoResponse;
+use axum::{Extension, Json, Router};
+use crewdeck_core::auth::Action;
+use utoipa::OpenApi;
+use utoipa_axum::routes;
+
+pub use routes::{RouteAccess, RouteInfo};
+pub use state::{AppState, Clock, WebSettings};
+
+use pages::apidocs::ApiDocument;
+
+/// The application: its router, the table of every route, and the API document.
+pub struct App {
+    /// The router, ready to serve.
+    pub router: Router,
+    /// Every route with its guard, for tests and documentation.
+    pub routes: Vec<RouteInfo>,
+    /// The OpenAPI 3.1 document.
+    pub openapi: Arc<utoipa::openapi::OpenApi>,
+}
+
+/// Builds the whole application over `state`.
+pub fn build(state: AppState) -> App {
+    use pages::{account, admin, apidocs, home, people, person, skills, teams};
+    let r = routes::Routes::new(state.clone(), api::ApiDoc::openapi())
+        .public(Method::GET, "/healthz", healthz)
+        .public(Method::GET, "/login", account::login_page)
+        .public(Method::POST, "/login", account::login)
+        .public(Method::GET, "/assets/{file}", assets::serve)
+        .page(
+            Method::POST,
+            "/logout",
+            Action::ManageOwnAccount,
+            account::logout,
+        )
+        .page(Method::GET, "/", Action::ViewHome, home::show)
+        .page(
+            Method::GET,
+            "/account",
+            Action::ManageOwnAccount,
+            account::show,
+        )
+        .page(
+            Method::POST,
+            "/account/password",
+            Action::ManageOwnAccount,
+            account::change_password,
+        )
+        .page(
+            Method::POST,
+            "/account/tokens",
+            Action::ManageOwnAccount,
+            account::create_token,
+        )
+        .page(
+            Method::POST,
+            "/account/tokens/{id}/revoke",
+            Action::ManageOwnAccount,
+            account::revoke_token,
+        )
+        .page(Method::GET, "/people", Action::ListPeople, people::list)
+        .page(
+            Method::GET,
+            "/people/new",
+            Action::CreatePerson,
+            people::new_form,
+        )
+        .page(
+            Method::POST,
+            "/people/new",
+            Action::CreatePerson,
+            people::create,
+        )
+        .page(
+            Method::GET,
+            "/people/{id}",
+            Action::ViewPerson,
+            person::show,
+        )
+        .page(
+            Method::GET,
+            "/people/{id}/edit",
+            Action::EditPerson,
+            people::edit_form,
+        )
+        .page(
+            Method::POST,
+            "/people/{id}/edit",
+            Action::EditPerson,
+            people::update,
+        )
+        .page(
+            Method::POST,
+            "/people/{id}/skills",
+            Action::EditPersonSkills,
+            person::set_skill,
+        )
+        .page(
+            Method::POST,
+            "/people/{id}/goals",
+            Action::EditPersonSkills,
+            person::set_goal,
+        )
+        .page(
+            Method::POST,
+            "/people/{id}/goals/{skill_id}/remove",
+            Action::EditPersonSkills,
+            person::remove_goal,
+        )
+        .page(
+            Method::POST,
+            "/people/{id}/capacity",
+            Action::EditPersonSkills,
+            person::set_capacity,
+        )
+        .page(
+            Method::POST,
+            "/people/{id}/absences",
+            Action::ManageAbsence,
+            person::add_absence,
+        )
+        .page(
+            Method::POST,
+            "/people/{id}/team",
+            Action::ManageTeams,
+            person::move_team,
+        )
+        .page(Method::GET, "/teams", Action::ListTeams, teams::list)
+        .page(
+            Method::GET,
+            "/teams/new",
+            Action::ManageTeams,
+            teams::new_form,
+        )
+        .page(
+            Method::POST,
+            "/teams/new",
+            Action::ManageTeams,
+            teams::create,
+        )
+        .page(Method::GET, "/teams/{id}", Action::ViewTeam, teams::show)
+        .page(
+            Method::GET,
+            "/teams/{id}/edit",
+            Action::ManageTeams,
+            teams::edit_form,
+        )
+        .page(
+            Method::POST,
+            "/teams/{id}/edit",
+            Action::ManageTeams,
+            teams::update,
+        )
+        .page(Method::GET, "/skills", Action::ViewSkills, skills::list)
+        .page(
+            Method::GET,
+            "/skills/new",
+            Action::ManageSkills,
+            skills::new_form,
+        )
+        .page(
+            Method::POST,
+            "/skills/new",
+            Action::ManageSkills,
+            skills::create,
+        )
+        .page(
+            Method::GET,
+            "/skills/{id}/edit",
+            Action::ManageSkills,
+            skills::edit_form,
+        )
+        .page(
+            Method::POST,
+            "/skills/{id}/edit",
+            Action::ManageSkills,
+            skills::update,
+        )
+        .page(
+            Method::GET,
+            "/skills/matrix",
+            Action::ViewSkillsMatrix,
+            skills::matrix,
+        )
+        .page(
+            Method::GET,
+            "/admin/users",
+            Action::ManageUsers,
+            admin::users,
+        )
+        .page(
+            Method::POST,
+            "/admin/users",
+            Action::ManageUsers,
+            admin::create_user,
+        )
+        .page(
+            Method::POST,
+            "/admin/users/{id}",
+            Action::ManageUsers,
+            admin::update_user,
+        )
+        .page(
+            Method::POST,
+            "/admin/users/{id}/reset",
+            Action::ManageUsers,
+            admin::reset_password,
+        )
+        .page(
+            Method::GET,
+            "/admin/audit",
+            Action::ViewAudit,
+            admin::audit_trail,
+        )
+        .page(Method::GET, "/api/docs", Action::ViewHome, apidocs::show)
+        .api(Action::ViewHome, routes!(api::directory::me))
+        .api(Action::ListPeople, routes!(api::people::list))
+        .api(Action::CreatePerson, routes!(api::people::create))
+        .api(Action::ViewPerson, routes!(api::people::get))
+        .api(Action::EditPerson, routes!(api::people::update))
+        .api(Action::EditPersonSkills, routes!(api::people::set_skill))
+        .api(Action::ListTeams, routes!(api::directory::list_teams))
+        .api(Action::ManageTeams, routes!(api::directory::create_team))
+        .api(Action::ViewTeam, routes!(api::directory::get_team))
+        .api(Action::ViewSkills, routes!(api::directory::list_skills))
+        .api(Action::ManageSkills, routes!(api::directory::create_skill))
+        .api(Action::ViewSkillsMatrix, routes!(api::directory::matrix))
+        .api(Action::ManageUsers, routes!(api::directory::list_users))
+        .api(Action::ManageUsers, routes!(api::directory::create_user))
+        .api(Action::ViewAudit, routes!(api::directory::audit_trail))
+        .public(Method::GET, "/api/openapi.json", openapi_json)
+        .public(Method::GET, "/metrics", metrics);
+    let (router, routes, openapi) = r.finish();
+    let openapi = Arc::new(openapi);
+    let router = router.layer(Extension(ApiDocument(openapi.clone())));
+    App {
+        router,
+        routes,
+        openapi,
+    }
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn openapi_json(Extension(doc): Extension<ApiDocument>) -> impl IntoResponse {
+    Json(doc.0.as_ref().clone())
+}
+
+async fn metrics(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
+    let mut response = state.metrics.render().into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    response
+}

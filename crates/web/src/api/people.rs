@@ -1,0 +1,219 @@
+//! People, their skill levels and learning goals.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use crewdeck_core::auth::policy::Access;
+use crewdeck_core::auth::{Action, Subject};
+use crewdeck_core::fields::FieldErrors;
+use crewdeck_core::people::{PersonFields, SkillLevel, optional_text};
+use crewdeck_store::people::{Person, PersonSummary, Scope};
+use crewdeck_store::skills::{LearningGoal, PersonSkill};
+use crewdeck_store::{people, skills};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::{ApiError, Problem};
+use crate::session::Session;
+use crate::state::AppState;
+
+/// A person as sent to the API.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonBody {
+    /// Full name.
+    pub name: String,
+    /// Work email.
+    pub email: String,
+    /// Job title.
+    pub job_role: String,
+    /// First day, YYYY-MM-DD.
+    pub start_date: String,
+    /// Contracted hours per week (0–60).
+    pub contracted_hours: f64,
+    /// Working pattern in words.
+    #[serde(default)]
+    pub working_pattern: Option<String>,
+    /// `in_person`, `email`, `chat` or `call`.
+    pub comm_channel: String,
+    /// `brief`, `detailed`, `written_first` or `talk_first`.
+    pub comm_style: String,
+    /// Team to join from the start date (create only).
+    #[serde(default)]
+    pub team_id: Option<i64>,
+}
+
+impl PersonBody {
+    fn fields(&self) -> PersonFields {
+        PersonFields {
+            name: self.name.clone(),
+            email: self.email.clone(),
+            job_role: self.job_role.clone(),
+            start_date: self.start_date.clone(),
+            contracted_hours: self.contracted_hours.to_string(),
+            working_pattern: self.working_pattern.clone().unwrap_or_default(),
+            comm_channel: self.comm_channel.clone(),
+            comm_style: self.comm_style.clone(),
+        }
+    }
+}
+
+/// A person with their skills and goals.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonDetail {
+    /// Directory details.
+    #[serde(flatten)]
+    pub person: Person,
+    /// Current team ids.
+    pub team_ids: Vec<i64>,
+    /// Assessed skills.
+    pub skills: Vec<PersonSkill>,
+    /// Learning goals.
+    pub learning_goals: Vec<LearningGoal>,
+}
+
+/// Filters for the people list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeopleQuery {
+    /// Only people in this team today.
+    pub team: Option<i64>,
+}
+
+fn scope(session: &Session) -> Scope {
+    match session.access(Action::ListPeople) {
+        Access::All => Scope::All,
+        Access::Team => Scope::Teams {
+            team_ids: session.actor.led_team_ids.clone(),
+            own: session.actor.person_id,
+        },
+        _ => Scope::Only(session.actor.person_id),
+    }
+}
+
+async fn subject(state: &AppState, id: i64) -> Result<Subject, ApiError> {
+    people::get(&state.db, id).await?;
+    Ok(Subject::Person {
+        id,
+        team_ids: people::team_ids_on(&state.db, id, state.today()).await?,
+    })
+}
+
+/// Lists the people the caller may see.
+#[utoipa::path(get, path = "/api/v1/people", tag = "people", params(PeopleQuery),
+    responses((status = 200, description = "People in the caller's reach, by name", body = [PersonSummary]),
+               (status = 401, description = "Not logged in", body = Problem), (status = 403, description = "Not allowed", body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Query(q): Query<PeopleQuery>,
+) -> Result<Json<Vec<PersonSummary>>, ApiError> {
+    Ok(Json(
+        people::list(&state.db, &scope(&session), q.team, state.today()).await?,
+    ))
+}
+
+/// Adds a person.
+#[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = PersonBody,
+    responses((status = 201, description = "Created", body = Person), (status = 422, description = "Fields rejected", body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Json(body): Json<PersonBody>,
+) -> Result<(StatusCode, Json<Person>), ApiError> {
+    let input = body.fields().parse()?;
+    let person = people::create(
+        &state.db,
+        &session.audit_actor(),
+        &input,
+        body.team_id,
+        state.now(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(person)))
+}
+
+/// One person, with skills and learning goals.
+#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path, description = "Person id")),
+    responses((status = 200, description = "The person", body = PersonDetail), (status = 404, description = "No such person", body = Problem)))]
+pub async fn get(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Path(id): Path<i64>,
+) -> Result<Json<PersonDetail>, ApiError> {
+    let subject = subject(&state, id).await?;
+    session.require_api(Action::ViewPerson, &subject)?;
+    let team_ids = match subject {
+        Subject::Person { team_ids, .. } => team_ids,
+        _ => Vec::new(),
+    };
+    Ok(Json(PersonDetail {
+        person: people::get(&state.db, id).await?,
+        team_ids,
+        skills: skills::of_person(&state.db, id).await?,
+        learning_goals: skills::goals_of(&state.db, id).await?,
+    }))
+}
+
+/// Replaces a person's directory details.
+#[utoipa::path(put, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path, description = "Person id")), request_body = PersonBody,
+    responses((status = 200, description = "Updated", body = Person), (status = 422, description = "Fields rejected", body = Problem)))]
+pub async fn update(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Path(id): Path<i64>,
+    Json(body): Json<PersonBody>,
+) -> Result<Json<Person>, ApiError> {
+    session.require_api(Action::EditPerson, &subject(&state, id).await?)?;
+    let input = body.fields().parse()?;
+    Ok(Json(
+        people::update(&state.db, &session.audit_actor(), id, &input, state.now()).await?,
+    ))
+}
+
+/// A skill level as sent to the API.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SkillLevelBody {
+    /// 1 (aware) to 5 (expert).
+    pub level: i64,
+    /// What the assessment rests on.
+    #[serde(default)]
+    pub evidence: Option<String>,
+}
+
+/// Records a person's level in a skill; the caller is recorded as assessor.
+#[utoipa::path(put, path = "/api/v1/people/{id}/skills/{skill_id}", tag = "people",
+    params(("id" = i64, Path, description = "Person id"), ("skill_id" = i64, Path, description = "Skill id")), request_body = SkillLevelBody,
+    responses((status = 200, description = "The person's skills after the change", body = [PersonSkill]), (status = 422, description = "Fields rejected", body = Problem)))]
+pub async fn set_skill(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Path((id, skill_id)): Path<(i64, i64)>,
+    Json(body): Json<SkillLevelBody>,
+) -> Result<Json<Vec<PersonSkill>>, ApiError> {
+    session.require_api(Action::EditPersonSkills, &subject(&state, id).await?)?;
+    let mut errors = FieldErrors::default();
+    let level = errors.check(SkillLevel::parse("level", body.level));
+    let evidence = errors.check(optional_text(
+        "evidence",
+        body.evidence.as_deref().unwrap_or(""),
+        300,
+    ));
+    let (Some(level), Some(evidence)) = (level, evidence) else {
+        return Err(errors.into());
+    };
+    skills::set_level(
+        &state.db,
+        &session.audit_actor(),
+        id,
+        skill_id,
+        level,
+        session.user.person_id,
+        evidence.as_deref(),
+        state.today(),
+        state.now(),
+    )
+    .await?;
+    Ok(Json(skills::of_person(&state.db, id).await?))
+}
