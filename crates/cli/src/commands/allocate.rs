@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use comfy_table::{Table, presets::UTF8_FULL};
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL};
 use crewdeck_core::allocation::{Allocation, Problem, allocate};
 
 use crate::error::{CliError, CliResult};
@@ -50,6 +50,10 @@ pub fn run(args: &AllocateArgs, out: &mut dyn std::io::Write) -> CliResult {
 fn render_tables(allocation: &Allocation) -> String {
     let mut assigned = Table::new();
     assigned.load_preset(UTF8_FULL);
+    // Rationales are long; wrap them so a row stays readable in a terminal
+    // (and in a file, where no terminal width is known).
+    assigned.set_content_arrangement(ContentArrangement::Dynamic);
+    assigned.set_width(120);
     assigned.set_header(["item", "agent", "stretch", "rationale"]);
     for a in &allocation.assignments {
         let stretch = if a.stretch { "yes" } else { "" };
@@ -68,6 +72,8 @@ fn render_tables(allocation: &Allocation) -> String {
     if !allocation.unassigned.is_empty() {
         let mut unassigned = Table::new();
         unassigned.load_preset(UTF8_FULL);
+        unassigned.set_content_arrangement(ContentArrangement::Dynamic);
+        unassigned.set_width(120);
         unassigned.set_header(["item", "reason"]);
         for u in &allocation.unassigned {
             unassigned.add_row([u.item.as_str(), u.reason.as_str()]);

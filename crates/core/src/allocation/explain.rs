@@ -87,8 +87,8 @@ impl<'p> State<'p> {
     }
 
     /// What it costs for `agent` to take one more item of `item`'s channel, or why
-    /// it cannot (hard rules 2 and 4). `exclude` is an item whose stretch slot
-    /// does not count (the item being moved).
+    /// it cannot (hard rules 2 and 4). A stretch slot held by `item` itself does
+    /// not count: that is the item being moved.
     fn cost_in(&self, agent: usize, item: usize, f: Fit) -> Result<i64, Blocker> {
         let channel = self.problem.items[item].channel;
         let a = &self.problem.agents[agent];
@@ -390,7 +390,6 @@ impl<'p> State<'p> {
                 ),
             };
         }
-        let own = assignment_cost(f).unwrap_or(0);
         let cost = match self.cost_in(agent, item, f) {
             Err(blocker) => {
                 let rule = match blocker {
@@ -412,7 +411,6 @@ impl<'p> State<'p> {
             }
             Ok(cost) => cost,
         };
-        let _ = own;
         match self.placed[item] {
             None => format!(
                 "agent {name} is eligible and has room; the engine should have assigned it, please report this"

@@ -141,8 +141,7 @@ fn solve_channel(
     // Arcs in topological order (source, class, stretch, sink) so one pass over
     // them yields valid starting potentials.
     let mut arcs = Vec::new();
-    for (k, class) in classes.iter().enumerate() {
-        let _ = class;
+    for k in 0..k_count {
         arcs.push(ArcSpec {
             from: source,
             to: class_node(k),
