@@ -49,6 +49,8 @@ enum Command {
     /// Check the tamper-evident audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Allocate work items to agents, exactly and with reasons (see docs/allocation.md).
+    Allocate(commands::allocate::AllocateArgs),
 }
 
 fn main() -> ExitCode {
@@ -65,7 +67,8 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(run(cli)) {
+    let result = runtime.block_on(run(cli)).and_then(|()| std::io::stdout().flush().map_err(|e| CliError::Failure(e.into())));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -161,6 +164,7 @@ async fn run(cli: Cli) -> CliResult {
             let db = open_database(&cli, &file).await?;
             commands::accounts::token_create(args, &db, out).await
         }
+        Command::Allocate(args) => commands::allocate::run(args, out),
         Command::Audit(AuditCommand::Verify { json }) => {
             let db = open_database(&cli, &file).await?;
             commands::audit::verify(&db, *json, out).await

@@ -3,6 +3,7 @@
 //! Nothing here performs I/O, touches a database or reads the clock: callers pass
 //! `now` in. Modules are named after the domain areas, the same names in every crate.
 
+pub mod allocation;
 pub mod audit;
 pub mod auth;
 pub mod fields;
