@@ -6,3 +6,4 @@
 pub mod audit;
 pub mod fields;
 pub mod people;
+pub mod staffing;
