@@ -1,0 +1,3 @@
+//! One module per `crewdeck` subcommand: its clap arguments and its `run`.
+
+pub mod staffing;
