@@ -64,8 +64,8 @@ pub struct StaffingPlan {
 /// N ≤ traffic is allowed, because with abandonment the queue is stable for any
 /// N; planners should therefore read `abandon_rate` beside the service level, as
 /// the model can meet a service level by losing callers. The search starts from
-/// the Erlang C answer and steps one agent at a time, relying on the figures
-/// improving monotonically with N (property-tested).
+/// the Erlang C answer, gallops to bracket the answer and bisects, relying on
+/// the figures improving monotonically with N (property-tested).
 ///
 /// With no contacts (volume 0) no agents are needed: every figure is the trivial
 /// one and occupancy is undefined.
@@ -226,23 +226,52 @@ fn search_erlang_a(
     model: &ErlangA,
     erlang_c_agents: u32,
 ) -> Result<(u32, ErlangAMetrics), ChainTooLarge> {
-    let meets = |figures: &ErlangAMetrics| failed_constraints(request, &figures.metrics).is_empty();
-    let mut agents = erlang_c_agents.max(1);
-    let mut figures = erlang_a_metrics(model, agents)?;
-    if meets(&figures) {
-        while agents > 1 {
-            let fewer = erlang_a_metrics(model, agents - 1)?;
-            if !meets(&fewer) {
-                break;
+    let meets = |agents: u32| -> Result<Option<ErlangAMetrics>, ChainTooLarge> {
+        let figures = erlang_a_metrics(model, agents)?;
+        Ok(failed_constraints(request, &figures.metrics)
+            .is_empty()
+            .then_some(figures))
+    };
+    // Bracket the answer between a failing `low` (0 always fails: nobody
+    // answers) and a meeting `high`, galloping away from the Erlang C answer,
+    // then bisect. Each evaluation costs a whole chain, so this takes
+    // O(log distance) evaluations rather than one per agent.
+    let start = erlang_c_agents.max(1);
+    let (mut low, mut high, mut best) = match meets(start)? {
+        Some(figures) => {
+            let (mut high, mut best, mut step) = (start, figures, 1u32);
+            let mut low = 0;
+            while high > 1 {
+                let candidate = high.saturating_sub(step).max(1);
+                match meets(candidate)? {
+                    Some(figures) => (high, best) = (candidate, figures),
+                    None => {
+                        low = candidate;
+                        break;
+                    }
+                }
+                step = step.saturating_mul(2);
             }
-            agents -= 1;
-            figures = fewer;
+            (low, high, best)
         }
-    } else {
-        while !meets(&figures) {
-            agents += 1;
-            figures = erlang_a_metrics(model, agents)?;
+        None => {
+            let (mut low, mut step) = (start, 1u32);
+            loop {
+                let candidate = low.saturating_add(step);
+                if let Some(figures) = meets(candidate)? {
+                    break (low, candidate, figures);
+                }
+                low = candidate;
+                step = step.saturating_mul(2);
+            }
+        }
+    };
+    while high - low > 1 {
+        let middle = low + (high - low) / 2;
+        match meets(middle)? {
+            Some(figures) => (high, best) = (middle, figures),
+            None => low = middle,
         }
     }
-    Ok((agents, figures))
+    Ok((high, best))
 }
