@@ -51,6 +51,8 @@ enum Command {
     Audit(AuditCommand),
     /// Allocate work items to agents, exactly and with reasons (see docs/allocation.md).
     Allocate(commands::allocate::AllocateArgs),
+    /// Agents needed per interval by Erlang C or A (see docs/staffing.md).
+    Staffing(commands::staffing::StaffingArgs),
 }
 
 fn main() -> ExitCode {
@@ -165,6 +167,7 @@ async fn run(cli: Cli) -> CliResult {
             commands::accounts::token_create(args, &db, out).await
         }
         Command::Allocate(args) => commands::allocate::run(args, out),
+        Command::Staffing(args) => commands::staffing::run(args, out),
         Command::Audit(AuditCommand::Verify { json }) => {
             let db = open_database(&cli, &file).await?;
             commands::audit::verify(&db, *json, out).await

@@ -9,3 +9,4 @@ pub mod auth;
 pub mod fields;
 pub mod kpi;
 pub mod people;
+pub mod staffing;

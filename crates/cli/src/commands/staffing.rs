@@ -1,0 +1,318 @@
+//! `crewdeck staffing`: agents needed per interval (pinned contract, section 1 of
+//! shared/spec/contracts.md).
+//!
+//! Every decimal flag is taken as text and parsed exactly, so that the occupancy
+//! cap and the shrinkage ceiling are decided on the digits as typed. Nothing is
+//! written to stdout until every interval has been computed, so bad input never
+//! leaves half an answer behind.
+
+mod report;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use crewdeck_core::fields::{FieldError, FieldErrors};
+use crewdeck_core::staffing::{
+    ChainTooLarge, Decimal, IntervalLength, IntervalLoad, Model, OccupancyCap, PositiveSeconds,
+    ServiceLevelTarget, Shrinkage, StaffingPlan, StaffingRequest, Targets, plan,
+};
+use serde::Serialize;
+
+use crate::error::{CliError, CliResult};
+
+/// The arguments of `crewdeck staffing`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StaffingArgs {
+    /// Contacts offered in the interval (a decimal, 0 or more).
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        required_unless_present = "input",
+        conflicts_with = "input"
+    )]
+    pub volume: Option<String>,
+    /// Length of the interval in minutes.
+    #[arg(long, allow_hyphen_values = true)]
+    pub interval_minutes: String,
+    /// Average handle time in seconds (a decimal, 0 or more).
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        required_unless_present = "input",
+        conflicts_with = "input"
+    )]
+    pub aht_seconds: Option<String>,
+    /// Service-level target as a share between 0 and 1, such as 0.8.
+    #[arg(long, allow_hyphen_values = true)]
+    pub service_level: String,
+    /// The service-level threshold in seconds: the 20 of "80% in 20 seconds".
+    #[arg(long, allow_hyphen_values = true)]
+    pub answer_within_seconds: String,
+    /// Most-allowed occupancy, greater than 0 and at most 1 (default 1).
+    #[arg(long, allow_hyphen_values = true)]
+    pub max_occupancy: Option<String>,
+    /// Shrinkage, at least 0 and less than 1 (default 0).
+    #[arg(long, allow_hyphen_values = true)]
+    pub shrinkage: Option<String>,
+    /// Longest acceptable average speed of answer, in seconds.
+    #[arg(long, allow_hyphen_values = true)]
+    pub target_asa_seconds: Option<String>,
+    /// Mean patience of a waiting contact in seconds: switches to Erlang A.
+    #[arg(long, allow_hyphen_values = true)]
+    pub patience_seconds: Option<String>,
+    /// A CSV file with header `interval_start,volume,aht_seconds`, one row per interval.
+    #[arg(long)]
+    pub input: Option<PathBuf>,
+    /// Print one JSON document instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The settings shared by every interval: interval length, targets, shrinkage, model.
+struct Settings {
+    length: IntervalLength,
+    targets: Targets,
+    shrinkage: Shrinkage,
+    model: Model,
+}
+
+/// One computed interval, with the start time as given in a batch file.
+pub(crate) struct Row {
+    interval_start: Option<String>,
+    volume: Decimal,
+    aht_seconds: Decimal,
+    request: StaffingRequest,
+    plan: StaffingPlan,
+}
+
+/// The contract's JSON object for one interval.
+#[derive(Debug, Serialize)]
+struct JsonRow<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interval_start: Option<&'a str>,
+    model: &'static str,
+    traffic_erlangs: Option<f64>,
+    agents: u32,
+    scheduled_agents: u64,
+    service_level: Option<f64>,
+    asa_seconds: Option<f64>,
+    occupancy: Option<f64>,
+    probability_of_wait: Option<f64>,
+    /// Absent under Erlang C; a number (or null if not computable) under Erlang A.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    abandon_rate: Option<Option<f64>>,
+}
+
+/// Runs the command, writing the answer to `out`.
+pub fn run(args: &StaffingArgs, out: &mut dyn Write) -> CliResult {
+    let settings = settings(args)?;
+    match &args.input {
+        None => {
+            let row = single(args, &settings)?;
+            if args.json {
+                write_json(out, &json_row(&row))
+            } else {
+                report::single(out, &row).map_err(write_failed)
+            }
+        }
+        Some(path) => {
+            let rows = batch(path, &settings)?;
+            if args.json {
+                let json: Vec<JsonRow<'_>> = rows.iter().map(json_row).collect();
+                write_json(out, &json)
+            } else {
+                report::batch(out, &rows, &settings.model).map_err(write_failed)
+            }
+        }
+    }
+}
+
+fn settings(args: &StaffingArgs) -> Result<Settings, CliError> {
+    let mut errors = FieldErrors::default();
+    let length = errors.check(IntervalLength::parse_minutes(
+        "--interval-minutes",
+        &args.interval_minutes,
+    ));
+    let service_level = errors.check(ServiceLevelTarget::parse(
+        "--service-level",
+        &args.service_level,
+    ));
+    let within = errors.check(Decimal::parse(
+        "--answer-within-seconds",
+        &args.answer_within_seconds,
+    ));
+    let max_occupancy = match &args.max_occupancy {
+        Some(text) => errors.check(OccupancyCap::parse("--max-occupancy", text)),
+        None => Some(OccupancyCap::FULL),
+    };
+    let shrinkage = match &args.shrinkage {
+        Some(text) => errors.check(Shrinkage::parse("--shrinkage", text)),
+        None => Some(Shrinkage::NONE),
+    };
+    let max_asa = match &args.target_asa_seconds {
+        Some(text) => errors
+            .check(PositiveSeconds::parse("--target-asa-seconds", text))
+            .map(Some),
+        None => Some(None),
+    };
+    let model = match &args.patience_seconds {
+        Some(text) => errors
+            .check(PositiveSeconds::parse("--patience-seconds", text))
+            .map(|patience| Model::ErlangA { patience }),
+        None => Some(Model::ErlangC),
+    };
+    match (
+        length,
+        service_level,
+        within,
+        max_occupancy,
+        shrinkage,
+        max_asa,
+        model,
+    ) {
+        (
+            Some(length),
+            Some(service_level),
+            Some(within),
+            Some(max_occupancy),
+            Some(shrinkage),
+            Some(max_asa),
+            Some(model),
+        ) if errors.is_empty() => Ok(Settings {
+            length,
+            targets: Targets {
+                service_level,
+                answer_within_seconds: within.to_f64(),
+                max_occupancy,
+                max_asa,
+            },
+            shrinkage,
+            model,
+        }),
+        _ => Err(CliError::input(errors.to_string())),
+    }
+}
+
+fn single(args: &StaffingArgs, settings: &Settings) -> Result<Row, CliError> {
+    let mut errors = FieldErrors::default();
+    let volume = errors.check(Decimal::parse(
+        "--volume",
+        args.volume.as_deref().unwrap_or(""),
+    ));
+    let aht = errors.check(Decimal::parse(
+        "--aht-seconds",
+        args.aht_seconds.as_deref().unwrap_or(""),
+    ));
+    let (Some(volume), Some(aht)) = (volume, aht) else {
+        return Err(CliError::input(errors.to_string()));
+    };
+    let load = IntervalLoad::new("--volume", volume, aht, settings.length)
+        .map_err(|e| CliError::input(e.to_string()))?;
+    compute(None, volume, aht, load, settings).map_err(|e| CliError::input(too_large(&e)))
+}
+
+fn batch(path: &Path, settings: &Settings) -> Result<Vec<Row>, CliError> {
+    let file = path.display();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(path)
+        .map_err(|e| CliError::input(format!("{file}: cannot read the file: {e}")))?;
+    let header = reader
+        .headers()
+        .map_err(|e| CliError::input(format!("{file}, line 1: {e}")))?
+        .clone();
+    let expected = ["interval_start", "volume", "aht_seconds"];
+    if header.iter().map(str::trim).ne(expected) {
+        return Err(CliError::input(format!(
+            "{file}, line 1: the header must be exactly interval_start,volume,aht_seconds \
+             (found {}).",
+            header.iter().collect::<Vec<_>>().join(",")
+        )));
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, csv::Position::line);
+            CliError::input(format!("{file}, line {line}: {e}"))
+        })?;
+        let line = record.position().map_or(0, csv::Position::line);
+        let at_line = |error: FieldError| CliError::input(format!("{file}, line {line}, {error}"));
+        let start = record.get(0).unwrap_or("").trim();
+        start.parse::<jiff::Timestamp>().map_err(|_| {
+            at_line(FieldError::new(
+                "interval_start",
+                format!(
+                    "Enter an RFC 3339 time with an offset, such as 2026-01-05T09:00:00Z \
+                     (you entered \u{201c}{start}\u{201d})."
+                ),
+            ))
+        })?;
+        let volume = Decimal::parse("volume", record.get(1).unwrap_or("")).map_err(at_line)?;
+        let aht = Decimal::parse("aht_seconds", record.get(2).unwrap_or("")).map_err(at_line)?;
+        let load = IntervalLoad::new("volume", volume, aht, settings.length).map_err(at_line)?;
+        let row = compute(Some(start.to_string()), volume, aht, load, settings)
+            .map_err(|e| CliError::input(format!("{file}, line {line}: {}", too_large(&e))))?;
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+fn compute(
+    interval_start: Option<String>,
+    volume: Decimal,
+    aht_seconds: Decimal,
+    load: IntervalLoad,
+    settings: &Settings,
+) -> Result<Row, ChainTooLarge> {
+    let request = StaffingRequest {
+        load,
+        targets: settings.targets,
+        shrinkage: settings.shrinkage,
+        model: settings.model,
+    };
+    let plan = plan(&request)?;
+    Ok(Row {
+        interval_start,
+        volume,
+        aht_seconds,
+        request,
+        plan,
+    })
+}
+
+fn too_large(error: &ChainTooLarge) -> String {
+    format!("--patience-seconds: {error}")
+}
+
+/// A JSON number, or `None` (printed as `null`) for a value that is not finite.
+fn finite(value: f64) -> Option<f64> {
+    value.is_finite().then_some(value)
+}
+
+fn json_row(row: &Row) -> JsonRow<'_> {
+    let m = &row.plan.metrics;
+    JsonRow {
+        interval_start: row.interval_start.as_deref(),
+        model: row.request.model.name(),
+        traffic_erlangs: finite(row.plan.traffic_erlangs),
+        agents: row.plan.agents,
+        scheduled_agents: row.plan.scheduled_agents,
+        service_level: finite(m.service_level),
+        asa_seconds: m.asa_seconds.and_then(finite),
+        occupancy: m.occupancy.and_then(finite),
+        probability_of_wait: finite(m.probability_of_wait),
+        abandon_rate: m.abandon_rate.map(finite),
+    }
+}
+
+fn write_json(out: &mut dyn Write, value: &impl Serialize) -> CliResult {
+    let mut text =
+        serde_json::to_string_pretty(value).context("could not encode the answer as JSON")?;
+    text.push('\n');
+    out.write_all(text.as_bytes()).map_err(write_failed)
+}
+
+fn write_failed(error: std::io::Error) -> CliError {
+    CliError::Failure(anyhow::Error::new(error).context("could not write the answer"))
+}

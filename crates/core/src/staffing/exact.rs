@@ -1,0 +1,349 @@
+//! Exact decimals and the exact whole-number comparisons built on them.
+//!
+//! The occupancy cap and the shrinkage ceiling are decided on the decimals the
+//! planner typed, not on their nearest binary fractions: in `f64`, 21 / (1 − 0.3)
+//! is 30.000000000000004, whose ceiling would wrongly be 31. A [`Decimal`] holds
+//! the typed digits; [`BigNat`] multiplies them without overflow so that any
+//! comparison of products of decimals is exact.
+
+use std::cmp::Ordering;
+
+use crate::fields::FieldError;
+
+/// A non-negative decimal number held exactly as `mantissa / 10^scale`.
+///
+/// Trailing zeros after the point are dropped, so `0.850` and `0.85` are equal
+/// values with equal representations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Decimal {
+    mantissa: u64,
+    scale: u32,
+}
+
+/// The most digits after the point that a [`Decimal`] keeps: 10^18 fits in `u64`.
+const MAX_SCALE: u32 = 18;
+
+impl Decimal {
+    /// Zero.
+    pub const ZERO: Decimal = Decimal {
+        mantissa: 0,
+        scale: 0,
+    };
+    /// One.
+    pub const ONE: Decimal = Decimal {
+        mantissa: 1,
+        scale: 0,
+    };
+
+    /// Accepts plain decimal text such as `100`, `0.85` or `.5` (no sign, no
+    /// exponent), naming `field` in the error.
+    pub fn parse(field: &str, text: &str) -> Result<Self, FieldError> {
+        let trimmed = text.trim();
+        let reject = |advice: &str| {
+            Err(FieldError::new(
+                field,
+                format!("{advice} (you entered \u{201c}{trimmed}\u{201d})."),
+            ))
+        };
+        if trimmed.is_empty() {
+            return Err(FieldError::new(
+                field,
+                "Enter a number, such as 30 or 0.85.",
+            ));
+        }
+        if trimmed.starts_with('-') {
+            return reject("Enter a number of 0 or more");
+        }
+        let (whole, fraction) = match trimmed.split_once('.') {
+            Some((whole, fraction)) => (whole, fraction),
+            None => (trimmed, ""),
+        };
+        let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if (whole.is_empty() && fraction.is_empty())
+            || !digits_only(whole)
+            || !digits_only(fraction)
+        {
+            return reject(
+                "Enter a plain number with digits and at most one decimal point, such as 30 or 0.85",
+            );
+        }
+        let fraction = fraction.trim_end_matches('0');
+        let scale = u32::try_from(fraction.len()).unwrap_or(u32::MAX);
+        if scale > MAX_SCALE {
+            return reject("Enter at most 18 digits after the decimal point");
+        }
+        let mut mantissa: u64 = 0;
+        for byte in whole.bytes().chain(fraction.bytes()) {
+            let digit = u64::from(byte - b'0');
+            match mantissa.checked_mul(10).and_then(|m| m.checked_add(digit)) {
+                Some(next) => mantissa = next,
+                None => return reject("Enter a number with at most 19 significant digits"),
+            }
+        }
+        Ok(Self::normalised(mantissa, scale))
+    }
+
+    /// A whole number.
+    pub fn from_integer(value: u64) -> Self {
+        Self {
+            mantissa: value,
+            scale: 0,
+        }
+    }
+
+    fn normalised(mut mantissa: u64, mut scale: u32) -> Self {
+        if mantissa == 0 {
+            return Self::ZERO;
+        }
+        while scale > 0 && mantissa.is_multiple_of(10) {
+            mantissa /= 10;
+            scale -= 1;
+        }
+        Self { mantissa, scale }
+    }
+
+    /// The digits without the point: the value is `mantissa() / 10^scale()`.
+    pub fn mantissa(self) -> u64 {
+        self.mantissa
+    }
+
+    /// How many digits follow the point.
+    pub fn scale(self) -> u32 {
+        self.scale
+    }
+
+    /// `10^scale()`, the denominator of the value.
+    pub fn denominator(self) -> u64 {
+        10u64.pow(self.scale)
+    }
+
+    /// True for zero.
+    pub fn is_zero(self) -> bool {
+        self.mantissa == 0
+    }
+
+    /// The nearest `f64`, for the floating-point queueing formulas.
+    pub fn to_f64(self) -> f64 {
+        // One rounding in the parse of the exact decimal text is better than
+        // two (mantissa to f64, then division).
+        format!("{}e-{}", self.mantissa, self.scale)
+            .parse()
+            .unwrap_or(self.mantissa as f64 / 10f64.powi(self.scale as i32))
+    }
+}
+
+impl PartialOrd for Decimal {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Decimal {
+    fn cmp(&self, other: &Self) -> Ordering {
+        BigNat::product(&[self.mantissa, other.denominator()])
+            .cmp(&BigNat::product(&[other.mantissa, self.denominator()]))
+    }
+}
+
+impl std::fmt::Display for Decimal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let digits = self.mantissa.to_string();
+        let scale = self.scale as usize;
+        if scale == 0 {
+            return f.write_str(&digits);
+        }
+        let padded = format!("{digits:0>width$}", width = scale + 1);
+        let (whole, fraction) = padded.split_at(padded.len() - scale);
+        write!(f, "{whole}.{fraction}")
+    }
+}
+
+/// An arbitrary-size natural number, just big enough for exact comparisons of
+/// products of decimals (little-endian base-2^32 limbs, no leading zero limbs).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BigNat {
+    limbs: Vec<u32>,
+}
+
+impl BigNat {
+    /// The number `value`.
+    pub fn from_u128(value: u128) -> Self {
+        let mut limbs = Vec::new();
+        let mut rest = value;
+        while rest > 0 {
+            limbs.push((rest & 0xffff_ffff) as u32);
+            rest >>= 32;
+        }
+        Self { limbs }
+    }
+
+    /// The product of `factors` (one for an empty list).
+    pub fn product(factors: &[u64]) -> Self {
+        factors.iter().fold(Self::from_u128(1), |acc, &f| {
+            acc.mul(&Self::from_u128(u128::from(f)))
+        })
+    }
+
+    /// `self × other`.
+    pub fn mul(&self, other: &Self) -> Self {
+        if self.limbs.is_empty() || other.limbs.is_empty() {
+            return Self::default();
+        }
+        let mut out = vec![0u32; self.limbs.len() + other.limbs.len()];
+        for (i, &a) in self.limbs.iter().enumerate() {
+            let mut carry: u64 = 0;
+            for (j, &b) in other.limbs.iter().enumerate() {
+                let cell = u64::from(out[i + j]) + u64::from(a) * u64::from(b) + carry;
+                out[i + j] = (cell & 0xffff_ffff) as u32;
+                carry = cell >> 32;
+            }
+            out[i + other.limbs.len()] = carry as u32;
+        }
+        Self::trimmed(out)
+    }
+
+    /// `self + other`.
+    pub fn add(&self, other: &Self) -> Self {
+        let len = self.limbs.len().max(other.limbs.len());
+        let mut out = Vec::with_capacity(len + 1);
+        let mut carry: u64 = 0;
+        for i in 0..len {
+            let a = u64::from(self.limbs.get(i).copied().unwrap_or(0));
+            let b = u64::from(other.limbs.get(i).copied().unwrap_or(0));
+            let cell = a + b + carry;
+            out.push((cell & 0xffff_ffff) as u32);
+            carry = cell >> 32;
+        }
+        out.push(carry as u32);
+        Self::trimmed(out)
+    }
+
+    /// The base-2^32 digits, least significant first (for tests that convert).
+    #[cfg(test)]
+    pub(crate) fn limbs(&self) -> &[u32] {
+        &self.limbs
+    }
+
+    fn trimmed(mut limbs: Vec<u32>) -> Self {
+        while limbs.last() == Some(&0) {
+            limbs.pop();
+        }
+        Self { limbs }
+    }
+}
+
+impl PartialOrd for BigNat {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for BigNat {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.limbs
+            .len()
+            .cmp(&other.limbs.len())
+            .then_with(|| self.limbs.iter().rev().cmp(other.limbs.iter().rev()))
+    }
+}
+
+/// The smallest `n ≥ 0` for which the monotone predicate `holds` is true,
+/// searched from a floating-point `guess` that is off by at most a few units.
+///
+/// `holds` must be false below some threshold and true from it on, and must be
+/// true for some `n ≤ u64::MAX`.
+pub(crate) fn smallest_from_guess(guess: f64, holds: impl Fn(u64) -> bool) -> u64 {
+    let mut n = if guess.is_finite() && guess > 0.0 {
+        // Saturating float-to-int cast is the intent: the search corrects it.
+        guess as u64
+    } else {
+        0
+    };
+    while n > 0 && holds(n - 1) {
+        n -= 1;
+    }
+    while !holds(n) {
+        n += 1;
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(text: &str) -> Decimal {
+        Decimal::parse("x", text).unwrap()
+    }
+
+    #[test]
+    fn parses_plain_decimals_exactly() {
+        assert_eq!((d("0.85").mantissa(), d("0.85").scale()), (85, 2));
+        assert_eq!(d("0.850"), d("0.85"));
+        assert_eq!(d(".5"), d("0.5"));
+        assert_eq!(d("5."), Decimal::from_integer(5));
+        assert_eq!(d(" 30 "), Decimal::from_integer(30));
+        assert_eq!(d("0.000"), Decimal::ZERO);
+        assert_eq!(d("0.3").to_f64(), 0.3);
+        assert_eq!(d("12.50").to_string(), "12.5");
+        assert_eq!(d("0.05").to_string(), "0.05");
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_plain_non_negative_decimal() {
+        for bad in [
+            "", "-1", "1e3", "abc", ".", "1.2.3", "0x10", "NaN", "inf", "+-1", "1,5",
+        ] {
+            let error = Decimal::parse("--volume", bad).unwrap_err();
+            assert_eq!(error.field, "--volume", "{bad}");
+        }
+        assert!(Decimal::parse("v", "99999999999999999999").is_err());
+        assert!(Decimal::parse("v", "0.0000000000000000001").is_err());
+        assert!(
+            Decimal::parse("v", "-1")
+                .unwrap_err()
+                .message
+                .contains("0 or more")
+        );
+    }
+
+    #[test]
+    fn orders_by_value() {
+        assert!(d("0.85") < d("0.9"));
+        assert!(d("1") > d("0.999999999999999999"));
+        assert_eq!(d("2.50").cmp(&d("2.5")), Ordering::Equal);
+    }
+
+    #[test]
+    fn smallest_from_guess_corrects_a_poor_guess() {
+        assert_eq!(smallest_from_guess(31.0, |n| n >= 30), 30);
+        assert_eq!(smallest_from_guess(27.0, |n| n >= 30), 30);
+        assert_eq!(smallest_from_guess(f64::NAN, |n| n >= 3), 3);
+        assert_eq!(smallest_from_guess(5.0, |_| true), 0);
+    }
+
+    proptest! {
+        #[test]
+        fn bignat_agrees_with_u128(a in any::<u64>(), b in any::<u64>(), c in any::<u64>()) {
+            let ab = BigNat::product(&[a, b]);
+            prop_assert_eq!(&ab, &BigNat::from_u128(u128::from(a) * u128::from(b)));
+            let sum = BigNat::from_u128(u128::from(a)).add(&BigNat::from_u128(u128::from(c)));
+            prop_assert_eq!(sum, BigNat::from_u128(u128::from(a) + u128::from(c)));
+            prop_assert_eq!(
+                BigNat::from_u128(u128::from(a)).cmp(&BigNat::from_u128(u128::from(c))),
+                a.cmp(&c)
+            );
+            // Associativity across limb boundaries exercises the carries.
+            let left = ab.mul(&BigNat::from_u128(u128::from(c)));
+            let right = BigNat::from_u128(u128::from(a)).mul(&BigNat::product(&[b, c]));
+            prop_assert_eq!(left, right);
+        }
+
+        #[test]
+        fn decimal_round_trips_through_display(m in any::<u64>(), s in 0u32..=18) {
+            let text = Decimal::normalised(m, s).to_string();
+            prop_assert_eq!(Decimal::parse("x", &text).unwrap(), Decimal::normalised(m, s));
+        }
+    }
+}

@@ -1,0 +1,322 @@
+//! The inputs of a staffing calculation, each a type that can only hold a valid
+//! value (parse, don't validate).
+
+use super::exact::{BigNat, Decimal, smallest_from_guess};
+use crate::fields::FieldError;
+
+/// The largest traffic accepted, in Erlangs. Erlang C is verified to 100,000
+/// Erlangs; beyond a million the answer is no longer a useful plan for one queue.
+pub const MAX_TRAFFIC_ERLANGS: u64 = 1_000_000;
+
+fn out_of_range(field: &str, advice: &str, value: Decimal) -> FieldError {
+    FieldError::new(field, format!("{advice} (you entered {value})."))
+}
+
+/// The length of an interval, in minutes: more than zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IntervalLength(Decimal);
+
+impl IntervalLength {
+    /// Accepts a decimal number of minutes greater than zero.
+    pub fn parse_minutes(field: &str, text: &str) -> Result<Self, FieldError> {
+        let minutes = Decimal::parse(field, text)?;
+        if minutes.is_zero() {
+            return Err(out_of_range(
+                field,
+                "Enter an interval length of more than 0 minutes",
+                minutes,
+            ));
+        }
+        Ok(Self(minutes))
+    }
+
+    /// The length in minutes, exactly as given.
+    pub fn minutes(self) -> Decimal {
+        self.0
+    }
+}
+
+/// The contacts of one interval: volume, average handle time and interval length.
+///
+/// Holds the offered traffic, volume × AHT / interval length, exactly as a ratio
+/// of whole numbers, so that thresholds on it are decided without rounding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntervalLoad {
+    volume: Decimal,
+    aht_seconds: Decimal,
+    length: IntervalLength,
+    traffic_numerator: Vec<u64>,
+    traffic_denominator: Vec<u64>,
+}
+
+impl IntervalLoad {
+    /// Combines the three inputs; fails, naming `volume_field`, when the traffic
+    /// exceeds [`MAX_TRAFFIC_ERLANGS`].
+    pub fn new(
+        volume_field: &str,
+        volume: Decimal,
+        aht_seconds: Decimal,
+        length: IntervalLength,
+    ) -> Result<Self, FieldError> {
+        // traffic = (v / 10^a)(h / 10^b) / (60 m / 10^c) = v·h·10^c / (60·m·10^a·10^b)
+        let minutes = length.minutes();
+        let load = Self {
+            volume,
+            aht_seconds,
+            length,
+            traffic_numerator: vec![
+                volume.mantissa(),
+                aht_seconds.mantissa(),
+                minutes.denominator(),
+            ],
+            traffic_denominator: vec![
+                60,
+                minutes.mantissa(),
+                volume.denominator(),
+                aht_seconds.denominator(),
+            ],
+        };
+        if !load.traffic_at_most(MAX_TRAFFIC_ERLANGS, 1) {
+            return Err(FieldError::new(
+                volume_field,
+                format!(
+                    "The traffic (volume × handle time ÷ interval length) is {:.0} Erlangs; \
+                     crewdeck plans at most {MAX_TRAFFIC_ERLANGS} Erlangs for one queue.",
+                    load.traffic_erlangs()
+                ),
+            ));
+        }
+        Ok(load)
+    }
+
+    /// Contacts offered in the interval.
+    pub fn volume(&self) -> Decimal {
+        self.volume
+    }
+
+    /// Average handle time in seconds.
+    pub fn aht_seconds(&self) -> Decimal {
+        self.aht_seconds
+    }
+
+    /// The interval length.
+    pub fn length(&self) -> IntervalLength {
+        self.length
+    }
+
+    /// Offered traffic in Erlangs, to the nearest `f64`.
+    pub fn traffic_erlangs(&self) -> f64 {
+        let product = |factors: &[u64]| factors.iter().map(|&f| f as f64).product::<f64>();
+        product(&self.traffic_numerator) / product(&self.traffic_denominator)
+    }
+
+    /// True when no work arrives: no contacts, or contacts that take no time.
+    pub fn traffic_is_zero(&self) -> bool {
+        self.volume.is_zero() || self.aht_seconds.is_zero()
+    }
+
+    /// Exactly: traffic ≤ numerator / denominator.
+    fn traffic_at_most(&self, numerator: u64, denominator: u64) -> bool {
+        let mut left = self.traffic_numerator.clone();
+        left.push(denominator);
+        let mut right = self.traffic_denominator.clone();
+        right.push(numerator);
+        BigNat::product(&left) <= BigNat::product(&right)
+    }
+
+    /// Exactly: traffic < `agents` (the queue has a steady state under Erlang C).
+    pub fn is_stable_with(&self, agents: u64) -> bool {
+        let mut left = self.traffic_numerator.clone();
+        left.push(1);
+        let mut right = self.traffic_denominator.clone();
+        right.push(agents);
+        BigNat::product(&left) < BigNat::product(&right)
+    }
+
+    /// Exactly: traffic / `agents` ≤ `cap` (the offered-load occupancy test).
+    pub fn occupancy_within(&self, agents: u64, cap: OccupancyCap) -> bool {
+        let cap = cap.share();
+        let mut left = self.traffic_numerator.clone();
+        left.push(cap.denominator());
+        let mut right = self.traffic_denominator.clone();
+        right.extend([agents, cap.mantissa()]);
+        BigNat::product(&left) <= BigNat::product(&right)
+    }
+
+    /// The smallest whole number of agents greater than the traffic.
+    pub fn min_stable_agents(&self) -> u64 {
+        smallest_from_guess(self.traffic_erlangs().floor() + 1.0, |n| {
+            self.is_stable_with(n)
+        })
+    }
+
+    /// The smallest whole number of agents whose offered-load occupancy is within `cap`.
+    pub fn min_agents_within(&self, cap: OccupancyCap) -> u64 {
+        let guess = (self.traffic_erlangs() / cap.share().to_f64()).ceil();
+        smallest_from_guess(guess, |n| self.occupancy_within(n, cap))
+    }
+}
+
+/// A service-level target: a share strictly between 0 and 1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ServiceLevelTarget(f64);
+
+impl ServiceLevelTarget {
+    /// Accepts a decimal share such as `0.8`, greater than 0 and less than 1.
+    pub fn parse(field: &str, text: &str) -> Result<Self, FieldError> {
+        let share = Decimal::parse(field, text)?;
+        if share.is_zero() || share >= Decimal::ONE {
+            return Err(out_of_range(
+                field,
+                "Enter a service-level target between 0 and 1, such as 0.8 for 80%; 0 and 1 themselves are not allowed",
+                share,
+            ));
+        }
+        Ok(Self(share.to_f64()))
+    }
+
+    /// The share, for example 0.8.
+    pub fn share(self) -> f64 {
+        self.0
+    }
+}
+
+/// A most-allowed occupancy: a share greater than 0 and at most 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OccupancyCap(Decimal);
+
+impl OccupancyCap {
+    /// No cap beyond the natural one: agents cannot be busy more than all the time.
+    pub const FULL: OccupancyCap = OccupancyCap(Decimal::ONE);
+
+    /// Accepts a decimal share such as `0.85`, greater than 0 and at most 1.
+    pub fn parse(field: &str, text: &str) -> Result<Self, FieldError> {
+        let share = Decimal::parse(field, text)?;
+        if share.is_zero() || share > Decimal::ONE {
+            return Err(out_of_range(
+                field,
+                "Enter a maximum occupancy greater than 0 and at most 1, such as 0.85",
+                share,
+            ));
+        }
+        Ok(Self(share))
+    }
+
+    /// The share, exactly as given.
+    pub fn share(self) -> Decimal {
+        self.0
+    }
+}
+
+/// Shrinkage: the share of paid time not available for contacts, from 0 up to
+/// but not including 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shrinkage(Decimal);
+
+impl Shrinkage {
+    /// No shrinkage: everyone scheduled is available.
+    pub const NONE: Shrinkage = Shrinkage(Decimal::ZERO);
+
+    /// Accepts a decimal share such as `0.3`, at least 0 and less than 1.
+    pub fn parse(field: &str, text: &str) -> Result<Self, FieldError> {
+        let share = Decimal::parse(field, text)?;
+        if share >= Decimal::ONE {
+            return Err(out_of_range(
+                field,
+                "Enter a shrinkage of at least 0 and less than 1, such as 0.3 for 30%",
+                share,
+            ));
+        }
+        Ok(Self(share))
+    }
+
+    /// The share, exactly as given.
+    pub fn share(self) -> Decimal {
+        self.0
+    }
+
+    /// The people to schedule so that `agents` are available: ceil(agents / (1 − s)),
+    /// computed exactly (21 at 0.3 gives 30, not the 31 that `f64` would give).
+    ///
+    /// Saturates at `u64::MAX`, which only a shrinkage within 10⁻⁹ of 1 can reach.
+    pub fn scheduled(self, agents: u32) -> u64 {
+        // s = m / d, so agents / (1 − s) = agents·d / (d − m), with d − m ≥ 1.
+        let d = u128::from(self.0.denominator());
+        let available = d - u128::from(self.0.mantissa());
+        let needed = u128::from(agents) * d;
+        u64::try_from(needed.div_ceil(available)).unwrap_or(u64::MAX)
+    }
+}
+
+/// A length of time in seconds greater than zero: an ASA target or a patience.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PositiveSeconds(f64);
+
+impl PositiveSeconds {
+    /// Accepts a decimal number of seconds greater than zero.
+    pub fn parse(field: &str, text: &str) -> Result<Self, FieldError> {
+        let seconds = Decimal::parse(field, text)?;
+        if seconds.is_zero() {
+            return Err(out_of_range(
+                field,
+                "Enter a number of seconds greater than 0",
+                seconds,
+            ));
+        }
+        Ok(Self(seconds.to_f64()))
+    }
+
+    /// The number of seconds.
+    pub fn seconds(self) -> f64 {
+        self.0
+    }
+}
+
+/// What the staffing must achieve in every interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Targets {
+    /// Least share of contacts answered within `answer_within_seconds`.
+    pub service_level: ServiceLevelTarget,
+    /// The service-level threshold in seconds (0 or more).
+    pub answer_within_seconds: f64,
+    /// Most-allowed occupancy ([`OccupancyCap::FULL`] when none is given).
+    pub max_occupancy: OccupancyCap,
+    /// Longest acceptable average speed of answer, if any.
+    pub max_asa: Option<PositiveSeconds>,
+}
+
+/// The queueing model used.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Model {
+    /// Erlang C: nobody abandons.
+    ErlangC,
+    /// Erlang A: waiting contacts abandon after an exponential patience with
+    /// this mean.
+    ErlangA {
+        /// Mean patience of a waiting contact.
+        patience: PositiveSeconds,
+    },
+}
+
+impl Model {
+    /// The name used in output: `erlang-c` or `erlang-a`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Model::ErlangC => "erlang-c",
+            Model::ErlangA { .. } => "erlang-a",
+        }
+    }
+}
+
+/// Everything one staffing calculation needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffingRequest {
+    /// The interval's contacts.
+    pub load: IntervalLoad,
+    /// What the staffing must achieve.
+    pub targets: Targets,
+    /// Shrinkage for the scheduling uplift.
+    pub shrinkage: Shrinkage,
+    /// Erlang C or Erlang A.
+    pub model: Model,
+}
