@@ -69,7 +69,11 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let result = runtime.block_on(run(cli)).and_then(|()| std::io::stdout().flush().map_err(|e| CliError::Failure(e.into())));
+    let result = runtime.block_on(run(cli)).and_then(|()| {
+        std::io::stdout()
+            .flush()
+            .map_err(|e| CliError::Failure(e.into()))
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

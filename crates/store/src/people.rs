@@ -397,17 +397,34 @@ pub async fn memberships(db: &Db, person_id: i64) -> StoreResult<Vec<Membership>
         .collect()
 }
 
+/// An absence to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAbsence {
+    /// Why.
+    pub kind: AbsenceKind,
+    /// First day absent.
+    pub from: Date,
+    /// Last day absent (inclusive).
+    pub to: Date,
+    /// A note; may hold health details, so it never reaches the audit trail.
+    pub note: Option<String>,
+}
+
 /// Records an absence.
 pub async fn add_absence(
     db: &Db,
     actor: &Actor,
     person_id: i64,
-    kind: AbsenceKind,
-    from: Date,
-    to: Date,
-    note: Option<&str>,
+    absence: &NewAbsence,
     now: Timestamp,
 ) -> StoreResult<i64> {
+    let NewAbsence {
+        kind,
+        from,
+        to,
+        note,
+    } = absence;
+    let (kind, from, to, note) = (*kind, *from, *to, note.as_deref());
     if to < from {
         return Err(StoreError::field(
             "to_date",

@@ -291,10 +291,12 @@ async fn absences_need_a_sensible_period(db: &TestDb) {
         db,
         &actor(),
         p.id,
-        AbsenceKind::Sickness,
-        TODAY,
-        TODAY - 1.days(),
-        None,
+        &people::NewAbsence {
+            kind: AbsenceKind::Sickness,
+            from: TODAY,
+            to: TODAY - 1.days(),
+            note: None,
+        },
         now(),
     )
     .await;
@@ -303,10 +305,12 @@ async fn absences_need_a_sensible_period(db: &TestDb) {
         db,
         &actor(),
         p.id,
-        AbsenceKind::Sickness,
-        TODAY,
-        TODAY + 2.days(),
-        Some("flu"),
+        &people::NewAbsence {
+            kind: AbsenceKind::Sickness,
+            from: TODAY,
+            to: TODAY + 2.days(),
+            note: Some("flu".into()),
+        },
         now(),
     )
     .await

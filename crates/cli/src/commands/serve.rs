@@ -114,7 +114,7 @@ pub async fn prepare_demo(db: &Db, seed: u64) -> Result<Vec<demo::DemoLogin>, Cl
             .map_err(|e| CliError::Failure(e.into()));
     }
     eprintln!("The database already holds an organisation, so it was left as it is.");
-    Ok(demo::existing_logins(db, seed)
+    demo::existing_logins(db, seed)
         .await
-        .map_err(|e| CliError::Failure(e.into()))?)
+        .map_err(|e| CliError::Failure(e.into()))
 }

@@ -360,10 +360,12 @@ pub async fn add_absence(
             &state.db,
             &session.audit_actor(),
             id,
-            kind,
-            from,
-            to,
-            note.as_deref(),
+            &people::NewAbsence {
+                kind,
+                from,
+                to,
+                note,
+            },
             state.now(),
         )
         .await

@@ -213,10 +213,8 @@ pub async fn matrix_for(
             own: None,
         },
     };
-    if let Some(id) = team {
-        if !session.may(Action::ViewSkillsMatrix, &Subject::Team { id }) {
-            return Err(StoreError::Forbidden);
-        }
+    if team.is_some_and(|id| !session.may(Action::ViewSkillsMatrix, &Subject::Team { id })) {
+        return Err(StoreError::Forbidden);
     }
     skills::matrix(&state.db, &scope, team, state.today()).await
 }
