@@ -60,7 +60,11 @@ describe('screenshots of the main pages', { timeout: 240_000 }, () => {
       if (res.status() >= 400 && !res.request().isNavigationRequest()) problems.push(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
     });
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
+    // A request the browser abandons because the page moved on is not a fault.
+    page.on('requestfailed', (req) => {
+      const reason = req.failure()?.errorText ?? '';
+      if (!reason.includes('ERR_ABORTED')) problems.push(`request failed: ${req.url()} ${reason}`);
+    });
     return { page, problems };
   }
 

@@ -527,6 +527,7 @@ async fn seed_skills(
 ) -> StoreResult<()> {
     let tenure_years = (today - start).get_days() as f64 / 365.0;
     let base = 1.0 + tenure_years.min(4.0) * 0.7;
+    let mut held = std::collections::HashMap::new();
     for &s in plan.core_skills {
         if rng.random_bool(0.85) {
             let level = (base + rng.random_range(-1.2..1.2)).round().clamp(1.0, 5.0) as i64;
@@ -539,6 +540,7 @@ async fn seed_skills(
             ]
             .choose(rng)
             .copied();
+            held.insert(s, level);
             let level = SkillLevel::parse("level", level).map_err(invalid)?;
             skills::set_level(
                 db,
@@ -563,7 +565,16 @@ async fn seed_skills(
         } else {
             rng.random_range(0..skill_ids.len())
         };
-        let target = SkillLevel::parse("level", rng.random_range(2..=4)).map_err(invalid)?;
+        // A goal always aims above what the person already holds.
+        let current = held.get(&skill).copied().unwrap_or(0);
+        if current >= 5 {
+            continue;
+        }
+        let target = SkillLevel::parse(
+            "level",
+            rng.random_range(current + 1..=(current + 2).min(5)),
+        )
+        .map_err(invalid)?;
         skills::set_goal(
             db,
             system,

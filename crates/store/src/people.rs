@@ -50,6 +50,8 @@ pub struct PersonSummary {
     pub team_id: Option<i64>,
     /// Current team's name, if any.
     pub team_name: Option<String>,
+    /// The team this person leads, if any (leaders are not members).
+    pub leads: Option<String>,
 }
 
 /// Whose records a caller may list.
@@ -144,7 +146,8 @@ pub async fn list(
     day: Date,
 ) -> StoreResult<Vec<PersonSummary>> {
     let rows = sqlx::query(
-        "SELECT p.id, p.name, p.email, p.job_role, m.team_id, t.name AS team_name \
+        "SELECT p.id, p.name, p.email, p.job_role, m.team_id, t.name AS team_name, \
+         (SELECT MIN(lt.name) FROM teams lt WHERE lt.leader_id = p.id) AS leads \
          FROM people p \
          LEFT JOIN team_memberships m ON m.person_id = p.id AND m.from_date <= $1 AND (m.to_date IS NULL OR m.to_date >= $1) \
          LEFT JOIN teams t ON t.id = m.team_id \
@@ -162,6 +165,7 @@ pub async fn list(
             job_role: row.try_get("job_role")?,
             team_id: row.try_get("team_id")?,
             team_name: row.try_get("team_name")?,
+            leads: row.try_get("leads")?,
         };
         let in_scope = match scope {
             Scope::All => true,

@@ -179,11 +179,13 @@ pub async fn guard(
         };
     }
     if session.access(action) == Access::None {
-        return deny(
-            api,
-            StatusCode::FORBIDDEN,
-            "You do not have permission to do that. Ask an administrator if you need access.",
-        );
+        let detail =
+            "You do not have permission to do that. Ask an administrator if you need access.";
+        return if api {
+            deny(true, StatusCode::FORBIDDEN, detail)
+        } else {
+            crate::pages::error_page_for(&session, StatusCode::FORBIDDEN, detail)
+        };
     }
     let mut req = req;
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
@@ -224,8 +226,20 @@ pub async fn guard(
         }
         req = Request::from_parts(parts, Body::from(bytes));
     }
-    req.extensions_mut().insert(session);
-    next.run(req).await
+    req.extensions_mut().insert(session.clone());
+    let response = next.run(req).await;
+    // Error pages rendered without the caller (from PageError) are drawn again
+    // with the caller's navigation, so a refusal never strands them.
+    match response
+        .extensions()
+        .get::<crate::pages::ErrorPageInfo>()
+        .cloned()
+    {
+        Some(info) if !api => {
+            crate::pages::error_page_for(&session, response.status(), &info.message)
+        }
+        _ => response,
+    }
 }
 
 fn form_field(body: &[u8], name: &str) -> Option<String> {

@@ -1,7 +1,10 @@
 //! Every route of the router, for every role: the guard lets through exactly
 //! the roles the policy allows, and out-of-reach records are refused.
 
-#![expect(clippy::unwrap_used, reason = "fixture set-up in a test: a panic is the right failure")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "fixture set-up in a test: a panic is the right failure"
+)]
 
 mod common;
 

@@ -160,17 +160,46 @@ struct ErrorPage {
     message: String,
 }
 
-/// A friendly error page; falls back to plain text if the template fails.
-pub fn error_page(status: StatusCode, message: &str) -> Response {
-    let heading = match status {
+/// Marks a response as an error page, so the guard (which knows the caller)
+/// can render it again inside the caller's own layout.
+#[derive(Debug, Clone)]
+pub struct ErrorPageInfo {
+    /// The message shown.
+    pub message: String,
+}
+
+fn heading_for(status: StatusCode) -> &'static str {
+    match status {
         StatusCode::NOT_FOUND => "Page not found",
         StatusCode::FORBIDDEN => "You do not have access to this",
         StatusCode::UNAUTHORIZED => "Please log in",
         s if s.is_server_error() => "Sorry, something went wrong",
         _ => "That did not work",
-    };
+    }
+}
+
+/// A friendly error page for a known caller, with their navigation.
+pub fn error_page_for(session: &Session, status: StatusCode, message: &str) -> Response {
+    render_error(
+        Layout::new(session, heading_for(status), ""),
+        status,
+        message,
+    )
+}
+
+/// A friendly error page; falls back to plain text if the template fails.
+pub fn error_page(status: StatusCode, message: &str) -> Response {
+    let mut response = render_error(Layout::public(heading_for(status)), status, message);
+    response.extensions_mut().insert(ErrorPageInfo {
+        message: message.to_string(),
+    });
+    response
+}
+
+fn render_error(layout: Layout, status: StatusCode, message: &str) -> Response {
+    let heading = heading_for(status);
     let page = ErrorPage {
-        layout: Layout::public(heading),
+        layout,
         status: status.as_u16(),
         heading: heading.into(),
         message: message.into(),
