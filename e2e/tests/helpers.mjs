@@ -38,7 +38,7 @@ export const ROLE_LABELS = {
 };
 
 /** Every nav link the app can show, in the order the app shows them. */
-export const ALL_NAV = ['Home', 'People', 'Teams', 'Skills matrix', 'Skills', 'Users', 'Audit trail', 'API'];
+export const ALL_NAV = ['Home', 'People', 'Teams', 'Skills matrix', 'Skills', 'Users', 'Audit trail', 'Settings', 'API'];
 
 /** The nav links each role must see (everything else in ALL_NAV must be absent). */
 export const NAV_BY_ROLE = {
@@ -46,7 +46,7 @@ export const NAV_BY_ROLE = {
   team_leader: ['Home', 'People', 'Teams', 'Skills matrix', 'Skills', 'API'],
   ops_manager: ['Home', 'People', 'Teams', 'Skills matrix', 'Skills', 'API'],
   hr: ['Home', 'People', 'Teams', 'Skills', 'API'],
-  admin: ['Home', 'People', 'Teams', 'Skills', 'Users', 'Audit trail', 'API'],
+  admin: ['Home', 'People', 'Teams', 'Skills', 'Users', 'Audit trail', 'Settings', 'API'],
 };
 
 const STARTUP_TIMEOUT_MS = 60_000;

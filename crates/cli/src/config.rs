@@ -21,13 +21,8 @@ pub struct FileConfig {
 }
 
 /// The environment variables crewdeck reads; any other `CREWDECK_*` gets a warning.
-pub const KNOWN_ENV: &[&str] = &[
-    "CREWDECK_DATABASE_URL",
-    "CREWDECK_LISTEN",
-    "CREWDECK_CONFIG",
-    "CREWDECK_LOG",
-    "CREWDECK_SECURE_COOKIES",
-];
+pub const KNOWN_ENV: &[&str] =
+    &["CREWDECK_DATABASE_URL", "CREWDECK_LISTEN", "CREWDECK_CONFIG", "CREWDECK_LOG", "CREWDECK_SECURE_COOKIES"];
 
 /// Reads `crewdeck.toml` from `path`, or from the working directory when it exists.
 pub fn load_file(path: Option<&Path>) -> Result<FileConfig, CliError> {
@@ -41,23 +36,15 @@ pub fn load_file(path: Option<&Path>) -> Result<FileConfig, CliError> {
             local
         }
     };
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        CliError::input(format!(
-            "{}: cannot read the configuration file: {e}",
-            path.display()
-        ))
-    })?;
-    toml::from_str(&text)
-        .map_err(|e| CliError::input(format!("{}: {}", path.display(), e.message())))
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| CliError::input(format!("{}: cannot read the configuration file: {e}", path.display())))?;
+    toml::from_str(&text).map_err(|e| CliError::input(format!("{}: {}", path.display(), e.message())))
 }
 
 /// Warns about `CREWDECK_*` variables that crewdeck does not read (likely typos).
 pub fn warn_unknown_env() {
     for (key, _) in std::env::vars() {
-        if key.starts_with("CREWDECK_")
-            && !KNOWN_ENV.contains(&key.as_str())
-            && !key.starts_with("CREWDECK_TEST_")
-        {
+        if key.starts_with("CREWDECK_") && !KNOWN_ENV.contains(&key.as_str()) && !key.starts_with("CREWDECK_TEST_") {
             eprintln!(
                 "warning: {key} is set but crewdeck does not read it. Did you mean one of {}?",
                 KNOWN_ENV.join(", ")
@@ -68,12 +55,10 @@ pub fn warn_unknown_env() {
 
 /// The default database: `crewdeck.db` in the platform data directory.
 pub fn default_database() -> Result<String, CliError> {
-    let dirs = directories::ProjectDirs::from("uk", "crewdeck", "crewdeck")
-        .ok_or_else(|| CliError::input("Cannot find a home directory for the default database. Pass --database sqlite://PATH instead."))?;
-    Ok(format!(
-        "sqlite://{}",
-        dirs.data_dir().join("crewdeck.db").display()
-    ))
+    let dirs = directories::ProjectDirs::from("uk", "crewdeck", "crewdeck").ok_or_else(|| {
+        CliError::input("Cannot find a home directory for the default database. Pass --database sqlite://PATH instead.")
+    })?;
+    Ok(format!("sqlite://{}", dirs.data_dir().join("crewdeck.db").display()))
 }
 
 /// The database URL: the flag or environment (already merged by clap), then the file, then the default.
@@ -90,20 +75,10 @@ mod tests {
 
     #[test]
     fn flags_win_over_the_file() {
-        let file = FileConfig {
-            database: Some("sqlite://file.db".into()),
-            ..Default::default()
-        };
-        assert_eq!(
-            database_url(Some("sqlite://flag.db"), &file).unwrap(),
-            "sqlite://flag.db"
-        );
+        let file = FileConfig { database: Some("sqlite://file.db".into()), ..Default::default() };
+        assert_eq!(database_url(Some("sqlite://flag.db"), &file).unwrap(), "sqlite://flag.db");
         assert_eq!(database_url(None, &file).unwrap(), "sqlite://file.db");
-        assert!(
-            database_url(None, &FileConfig::default())
-                .unwrap()
-                .ends_with("crewdeck.db")
-        );
+        assert!(database_url(None, &FileConfig::default()).unwrap().ends_with("crewdeck.db"));
     }
 
     #[test]

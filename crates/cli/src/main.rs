@@ -59,21 +59,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
     config::warn_unknown_env();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
             return ExitCode::from(1);
         }
     };
-    let result = runtime.block_on(run(cli)).and_then(|()| {
-        std::io::stdout()
-            .flush()
-            .map_err(|e| CliError::Failure(e.into()))
-    });
+    let result =
+        runtime.block_on(run(cli)).and_then(|()| std::io::stdout().flush().map_err(|e| CliError::Failure(e.into())));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -103,9 +97,10 @@ async fn open_database(cli: &Cli, file: &config::FileConfig) -> Result<Db, CliEr
             redact_url(&url)
         )),
     })?;
-    let applied = db.migrate().await.map_err(|e| {
-        CliError::Failure(anyhow::anyhow!("cannot bring the schema up to date: {e}"))
-    })?;
+    let applied = db
+        .migrate()
+        .await
+        .map_err(|e| CliError::Failure(anyhow::anyhow!("cannot bring the schema up to date: {e}")))?;
     if applied > 0 {
         tracing::info!(applied, database = %redact_url(&url), "schema migrated");
     }
@@ -124,38 +119,22 @@ async fn run(cli: Cli) -> CliResult {
         }
         Command::Serve(args) => {
             let db = open_database(&cli, &file).await?;
-            let listen = args
-                .listen
-                .clone()
-                .or(file.listen.clone())
-                .unwrap_or_else(|| "127.0.0.1:8080".into());
+            let listen = args.listen.clone().or(file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
             let secure = args.secure_cookies || file.secure_cookies.unwrap_or(false);
-            commands::serve::serve(db, &listen, secure, |addr| {
-                eprintln!("crewdeck is listening on http://{addr}")
-            })
-            .await
+            commands::serve::serve(db, &listen, secure, |addr| eprintln!("crewdeck is listening on http://{addr}"))
+                .await
         }
         Command::Demo(args) => {
             let db = open_database(&cli, &file).await?;
             let logins = commands::serve::prepare_demo(&db, args.seed).await?;
-            let listen = args
-                .serve
-                .listen
-                .clone()
-                .or(file.listen.clone())
-                .unwrap_or_else(|| "127.0.0.1:8080".into());
+            let listen = args.serve.listen.clone().or(file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
             let secure = args.serve.secure_cookies || file.secure_cookies.unwrap_or(false);
             commands::serve::serve(db, &listen, secure, |addr| {
                 println!("crewdeck demo is running at http://{addr}");
                 if !logins.is_empty() {
                     println!("Log in as any of these (demo passwords; do not reuse them):");
                     for login in &logins {
-                        println!(
-                            "  {:<20} {:<34} {}",
-                            login.role.label(),
-                            login.email,
-                            login.password
-                        );
+                        println!("  {:<20} {:<34} {}", login.role.label(), login.email, login.password);
                     }
                 }
                 println!("Press Ctrl+C to stop.");

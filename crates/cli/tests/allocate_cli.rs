@@ -1,9 +1,6 @@
 //! `crewdeck allocate` end to end, through the real binary.
 
-#![expect(
-    clippy::unwrap_used,
-    reason = "test helpers outside #[test] functions; a failure should panic"
-)]
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions; a failure should panic")]
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -35,12 +32,7 @@ const EXAMPLE: &str = r#"{
 fn contract_example() {
     let dir = tempfile::tempdir().unwrap();
     let output = allocate(dir.path(), EXAMPLE, true);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let value: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(value["assignments"][0]["item"], "t1");
     assert_eq!(value["assignments"][0]["agent"], "a1");
@@ -58,11 +50,7 @@ fn contract_example() {
                "unassigned": {"urgent": 0, "high": 0, "normal": 0, "low": 0}})
     );
     let keys: Vec<&String> = value.as_object().unwrap().keys().collect();
-    assert_eq!(
-        keys.len(),
-        3,
-        "only assignments, unassigned, summary: {keys:?}"
-    );
+    assert_eq!(keys.len(), 3, "only assignments, unassigned, summary: {keys:?}");
 }
 
 #[test]
@@ -71,10 +59,7 @@ fn table_output_without_json() {
     let output = allocate(dir.path(), EXAMPLE, false);
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8(output.stdout).unwrap();
-    assert!(
-        text.contains("Assignments (1)") && text.contains("a1") && text.contains("Summary"),
-        "{text}"
-    );
+    assert!(text.contains("Assignments (1)") && text.contains("a1") && text.contains("Summary"), "{text}");
 }
 
 #[test]
@@ -99,23 +84,11 @@ fn stretch_is_marked_and_every_item_appears_once() {
     assert_eq!(assignments.len(), 1);
     assert_eq!(assignments[0]["item"], "t1");
     assert_eq!(assignments[0]["stretch"], true);
-    let mut seen: Vec<&str> = assignments
-        .iter()
-        .map(|a| a["item"].as_str().unwrap())
-        .collect();
-    seen.extend(
-        value["unassigned"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|u| u["item"].as_str().unwrap()),
-    );
+    let mut seen: Vec<&str> = assignments.iter().map(|a| a["item"].as_str().unwrap()).collect();
+    seen.extend(value["unassigned"].as_array().unwrap().iter().map(|u| u["item"].as_str().unwrap()));
     seen.sort_unstable();
     assert_eq!(seen, ["t1", "t2", "t3", "t4"]);
-    assert_eq!(
-        value["summary"]["unassigned"],
-        json!({"urgent": 1, "high": 0, "normal": 1, "low": 1})
-    );
+    assert_eq!(value["summary"]["unassigned"], json!({"urgent": 1, "high": 0, "normal": 1, "low": 1}));
 }
 
 fn assert_input_error(input: &str, expected: &[&str]) {
@@ -135,29 +108,15 @@ fn invalid_inputs_exit_2_naming_the_record() {
     let item = |id: &str, requires: Value, priority: &str| json!({"id": id, "channel": "chat", "requires": requires, "priority": priority});
     let items = |list: Vec<Value>| json!({"agents": [], "items": list}).to_string();
     assert_input_error(
-        &items(vec![
-            item("t1", json!({"a": 1}), "low"),
-            item("t9", json!({"a": 1}), "asap"),
-        ]),
-        &[
-            "items[1] (id \"t9\")",
-            "priority \"asap\" is not one of urgent, high, normal, low",
-        ],
+        &items(vec![item("t1", json!({"a": 1}), "low"), item("t9", json!({"a": 1}), "asap")]),
+        &["items[1] (id \"t9\")", "priority \"asap\" is not one of urgent, high, normal, low"],
     );
+    assert_input_error(&items(vec![item("t1", json!({}), "low")]), &["items[0] (id \"t1\")", "requires is empty"]);
     assert_input_error(
-        &items(vec![item("t1", json!({}), "low")]),
-        &["items[0] (id \"t1\")", "requires is empty"],
-    );
-    assert_input_error(
-        &items(vec![
-            json!({"id": "t1", "channel": "chat", "priority": "low"}),
-        ]),
+        &items(vec![json!({"id": "t1", "channel": "chat", "priority": "low"})]),
         &["items[0] (id \"t1\")", "requires is missing"],
     );
-    assert_input_error(
-        &items(vec![item("t1", json!({"a": 6}), "low")]),
-        &["items[0] (id \"t1\")", "from 0 to 5"],
-    );
+    assert_input_error(&items(vec![item("t1", json!({"a": 6}), "low")]), &["items[0] (id \"t1\")", "from 0 to 5"]);
     assert_input_error(
         &json!({"agents": [{"id": "a1", "capacity": {"chat": -3}}], "items": []}).to_string(),
         &["agents[0] (id \"a1\")", "cannot be negative"],
@@ -177,7 +136,5 @@ fn unreadable_file_exits_2() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(output.stdout.is_empty());
-    assert!(
-        String::from_utf8_lossy(&output.stderr).contains("/nonexistent/problem.json: cannot read")
-    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("/nonexistent/problem.json: cannot read"));
 }

@@ -7,9 +7,7 @@ use std::time::{Duration, Instant};
 
 fn crewdeck() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_crewdeck"));
-    command
-        .env_remove("CREWDECK_DATABASE_URL")
-        .env("CREWDECK_LOG", "warn");
+    command.env_remove("CREWDECK_DATABASE_URL").env("CREWDECK_LOG", "warn");
     command
 }
 
@@ -22,15 +20,7 @@ struct Demo {
 /// Starts the demo on a free port and waits for its banner (bounded, no fixed sleeps).
 fn start_demo(database: &str) -> Demo {
     let mut child = crewdeck()
-        .args([
-            "--database",
-            database,
-            "demo",
-            "--listen",
-            "127.0.0.1:0",
-            "--seed",
-            "3",
-        ])
+        .args(["--database", database, "demo", "--listen", "127.0.0.1:0", "--seed", "3"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -48,9 +38,7 @@ fn start_demo(database: &str) -> Demo {
     let mut lines = Vec::new();
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
-        let line = rx
-            .recv_timeout(left)
-            .expect("the demo prints its banner within 60 s");
+        let line = rx.recv_timeout(left).expect("the demo prints its banner within 60 s");
         let done = line.starts_with("Press Ctrl+C");
         lines.push(line);
         if done {
@@ -62,11 +50,7 @@ fn start_demo(database: &str) -> Demo {
         .find_map(|l| l.split_whitespace().find(|w| w.starts_with("http://")))
         .expect("an address")
         .to_string();
-    Demo {
-        child,
-        address,
-        stdout: lines,
-    }
+    Demo { child, address, stdout: lines }
 }
 
 fn healthz(address: &str) -> bool {
@@ -87,19 +71,13 @@ fn healthz(address: &str) -> bool {
 
 fn terminate(child: &mut Child) -> std::process::ExitStatus {
     let pid = child.id().to_string();
-    Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .expect("kill runs");
+    Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         if let Some(status) = child.try_wait().expect("wait") {
             return status;
         }
-        assert!(
-            Instant::now() < deadline,
-            "the server stops within 20 s of SIGTERM"
-        );
+        assert!(Instant::now() < deadline, "the server stops within 20 s of SIGTERM");
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -110,43 +88,18 @@ fn the_demo_serves_stops_cleanly_and_its_audit_trail_verifies_until_tampered_wit
     let path = dir.path().join("demo.db");
     let database = format!("sqlite://{}", path.display());
     let mut demo = start_demo(&database);
-    assert!(
-        healthz(&demo.address),
-        "/healthz answers once the banner is printed"
-    );
-    for role in [
-        "Agent",
-        "Team leader",
-        "Operations manager",
-        "HR",
-        "Administrator",
-    ] {
-        assert!(
-            demo.stdout.iter().any(|l| l.trim_start().starts_with(role)),
-            "a login for {role} is printed"
-        );
+    assert!(healthz(&demo.address), "/healthz answers once the banner is printed");
+    for role in ["Agent", "Team leader", "Operations manager", "HR", "Administrator"] {
+        assert!(demo.stdout.iter().any(|l| l.trim_start().starts_with(role)), "a login for {role} is printed");
     }
     let status = terminate(&mut demo.child);
-    assert!(
-        status.success(),
-        "SIGTERM ends the server with exit 0, got {status}"
-    );
+    assert!(status.success(), "SIGTERM ends the server with exit 0, got {status}");
 
-    let verify = crewdeck()
-        .args(["--database", &database, "audit", "verify", "--json"])
-        .output()
-        .expect("runs");
-    assert!(
-        verify.status.success(),
-        "{}",
-        String::from_utf8_lossy(&verify.stderr)
-    );
+    let verify = crewdeck().args(["--database", &database, "audit", "verify", "--json"]).output().expect("runs");
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
     let doc: serde_json::Value = serde_json::from_slice(&verify.stdout).expect("one JSON document");
     assert_eq!(doc["ok"], true);
-    assert!(
-        doc["events"].as_u64().unwrap_or(0) > 100,
-        "the demo leaves a full trail"
-    );
+    assert!(doc["events"].as_u64().unwrap_or(0) > 100, "the demo leaves a full trail");
 
     // Someone edits an event directly in the database.
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
@@ -158,20 +111,14 @@ fn the_demo_serves_stops_cleanly_and_its_audit_trail_verifies_until_tampered_wit
             .expect("tampers");
         db.close().await;
     });
-    let verify = crewdeck()
-        .args(["--database", &database, "audit", "verify"])
-        .output()
-        .expect("runs");
+    let verify = crewdeck().args(["--database", &database, "audit", "verify"]).output().expect("runs");
     assert_eq!(verify.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&verify.stderr);
     assert!(stderr.contains("audit event 42 was altered"), "{stderr}");
 
     // A restarted demo leaves the existing data alone.
     let mut again = start_demo(&database);
-    assert!(
-        again.stdout.iter().all(|l| !l.contains("Creating")),
-        "no reseeding"
-    );
+    assert!(again.stdout.iter().all(|l| !l.contains("Creating")), "no reseeding");
     terminate(&mut again.child);
 }
 
@@ -195,25 +142,13 @@ fn accounts_for_scripts_print_json_and_bad_input_exits_2() {
         ])
         .output()
         .expect("runs");
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
-    );
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
     let doc: serde_json::Value = serde_json::from_slice(&added.stdout).expect("JSON");
     assert_eq!(doc["email"], "ops@example.co.uk");
     assert!(doc["password"].as_str().is_some_and(|p| p.len() >= 12));
 
     let token = crewdeck()
-        .args([
-            "--database",
-            &database,
-            "token",
-            "create",
-            "--email",
-            "ops@example.co.uk",
-            "--json",
-        ])
+        .args(["--database", &database, "token", "create", "--email", "ops@example.co.uk", "--json"])
         .output()
         .expect("runs");
     assert!(token.status.success());
@@ -221,57 +156,15 @@ fn accounts_for_scripts_print_json_and_bad_input_exits_2() {
     assert!(doc["token"].as_str().is_some_and(|t| t.starts_with("cdk_")));
 
     for (args, field) in [
+        (vec!["user", "add", "--email", "not-an-email", "--name", "X", "--role", "agent"], "--email"),
+        (vec!["user", "add", "--email", "a@example.co.uk", "--name", "X", "--role", "boss"], "--role"),
         (
-            vec![
-                "user",
-                "add",
-                "--email",
-                "not-an-email",
-                "--name",
-                "X",
-                "--role",
-                "agent",
-            ],
-            "--email",
-        ),
-        (
-            vec![
-                "user",
-                "add",
-                "--email",
-                "a@example.co.uk",
-                "--name",
-                "X",
-                "--role",
-                "boss",
-            ],
-            "--role",
-        ),
-        (
-            vec![
-                "user",
-                "add",
-                "--email",
-                "b@example.co.uk",
-                "--name",
-                "X",
-                "--role",
-                "agent",
-                "--team",
-                "Nowhere",
-            ],
+            vec!["user", "add", "--email", "b@example.co.uk", "--name", "X", "--role", "agent", "--team", "Nowhere"],
             "--team",
         ),
-        (
-            vec!["token", "create", "--email", "nobody@example.co.uk"],
-            "--email",
-        ),
+        (vec!["token", "create", "--email", "nobody@example.co.uk"], "--email"),
     ] {
-        let out = crewdeck()
-            .args(["--database", &database])
-            .args(&args)
-            .output()
-            .expect("runs");
+        let out = crewdeck().args(["--database", &database]).args(&args).output().expect("runs");
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(out.stdout.is_empty(), "nothing on stdout for {args:?}");
         assert!(
@@ -280,10 +173,7 @@ fn accounts_for_scripts_print_json_and_bad_input_exits_2() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let bad_url = crewdeck()
-        .args(["--database", "mysql://x", "migrate"])
-        .output()
-        .expect("runs");
+    let bad_url = crewdeck().args(["--database", "mysql://x", "migrate"]).output().expect("runs");
     assert_eq!(bad_url.status.code(), Some(2));
 }
 
@@ -291,9 +181,7 @@ fn accounts_for_scripts_print_json_and_bad_input_exits_2() {
 fn help_lists_every_command() {
     let out = crewdeck().arg("--help").output().expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
-    for command in [
-        "serve", "demo", "migrate", "user", "token", "audit", "allocate", "staffing",
-    ] {
+    for command in ["serve", "demo", "migrate", "user", "token", "audit", "allocate", "staffing"] {
         assert!(text.contains(command), "--help mentions {command}");
     }
 }

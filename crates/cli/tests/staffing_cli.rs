@@ -19,11 +19,7 @@ const EX1: [&str; 10] = [
 ];
 
 fn crewdeck(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crewdeck"))
-        .arg("staffing")
-        .args(args)
-        .output()
-        .expect("the crewdeck binary runs")
+    Command::new(env!("CARGO_BIN_EXE_crewdeck")).arg("staffing").args(args).output().expect("the crewdeck binary runs")
 }
 
 fn with_ex1<'a>(extra: &[&'a str]) -> Vec<&'a str> {
@@ -33,12 +29,7 @@ fn with_ex1<'a>(extra: &[&'a str]) -> Vec<&'a str> {
 }
 
 fn json(output: &Output) -> Value {
-    assert!(
-        output.status.success(),
-        "exit {:?}: {}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "exit {:?}: {}", output.status.code(), String::from_utf8_lossy(&output.stderr));
     serde_json::from_slice(&output.stdout).expect("stdout is one JSON document")
 }
 
@@ -50,10 +41,7 @@ fn fails_with_2(output: &Output) -> String {
 
 fn near(value: &Value, expected: f64, half_unit: f64) {
     let actual = value.as_f64().unwrap_or(f64::NAN);
-    assert!(
-        (actual - expected).abs() <= half_unit,
-        "{actual} vs {expected}"
-    );
+    assert!((actual - expected).abs() <= half_unit, "{actual} vs {expected}");
 }
 
 #[test]
@@ -103,10 +91,7 @@ fn exact_shrinkage_and_occupancy_decisions() {
         "0.3",
         "--json",
     ]));
-    assert_eq!(
-        (v["agents"].as_u64(), v["scheduled_agents"].as_u64()),
-        (Some(21), Some(30))
-    );
+    assert_eq!((v["agents"].as_u64(), v["scheduled_agents"].as_u64()), (Some(21), Some(30)));
     // Traffic 17 under an 0.85 cap needs exactly 20.
     let v = json(&crewdeck(&[
         "--volume",
@@ -168,12 +153,7 @@ fn invalid_targets_exit_2_naming_the_flag() {
     ];
     for (extra, flag) in cases {
         // Ex 1's own value of the flag under test is dropped, then the bad one added.
-        let mut args: Vec<&str> = EX1
-            .chunks(2)
-            .filter(|pair| pair[0] != extra[0])
-            .flatten()
-            .copied()
-            .collect();
+        let mut args: Vec<&str> = EX1.chunks(2).filter(|pair| pair[0] != extra[0]).flatten().copied().collect();
         args.extend_from_slice(extra);
         args.push("--json");
         let stderr = fails_with_2(&crewdeck(&args));
@@ -198,19 +178,10 @@ fn invalid_targets_exit_2_naming_the_flag() {
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let path = dir.join(name);
     std::fs::write(&path, text).expect("the test file is written");
-    path.to_str()
-        .expect("temporary paths are UTF-8")
-        .to_string()
+    path.to_str().expect("temporary paths are UTF-8").to_string()
 }
 
-const BATCH_FLAGS: [&str; 6] = [
-    "--interval-minutes",
-    "30",
-    "--service-level",
-    "0.8",
-    "--answer-within-seconds",
-    "20",
-];
+const BATCH_FLAGS: [&str; 6] = ["--interval-minutes", "30", "--service-level", "0.8", "--answer-within-seconds", "20"];
 
 #[test]
 fn batch_csv_in_input_order_with_interval_start() {
@@ -229,13 +200,7 @@ fn batch_csv_in_input_order_with_interval_start() {
     let rows = v.as_array().unwrap();
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0]["interval_start"], "2026-01-05T09:30:00Z");
-    assert_eq!(
-        (
-            rows[0]["agents"].as_u64(),
-            rows[0]["scheduled_agents"].as_u64()
-        ),
-        (Some(21), Some(30))
-    );
+    assert_eq!((rows[0]["agents"].as_u64(), rows[0]["scheduled_agents"].as_u64()), (Some(21), Some(30)));
     assert_eq!(rows[1]["interval_start"], "2026-01-05T09:00:00+01:00");
     assert_eq!(rows[1]["agents"], 14);
     assert_eq!(rows[2]["agents"], 0);
@@ -255,36 +220,19 @@ fn batch_csv_bad_row_names_file_line_and_field() {
     let mut args = BATCH_FLAGS.to_vec();
     args.extend(["--input", &file, "--json"]);
     let stderr = fails_with_2(&crewdeck(&args));
-    assert!(
-        stderr.contains("bad.csv") && stderr.contains("line 3") && stderr.contains("volume"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("bad.csv") && stderr.contains("line 3") && stderr.contains("volume"), "{stderr}");
 
-    let file = write(
-        dir.path(),
-        "time.csv",
-        "interval_start,volume,aht_seconds\nMonday 9am,1,1\n",
-    );
+    let file = write(dir.path(), "time.csv", "interval_start,volume,aht_seconds\nMonday 9am,1,1\n");
     let mut args = BATCH_FLAGS.to_vec();
     args.extend(["--input", &file, "--json"]);
     let stderr = fails_with_2(&crewdeck(&args));
-    assert!(
-        stderr.contains("line 2") && stderr.contains("interval_start"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("line 2") && stderr.contains("interval_start"), "{stderr}");
 
-    let file = write(
-        dir.path(),
-        "header.csv",
-        "start,volume,aht\n2026-01-05T09:00:00Z,1,1\n",
-    );
+    let file = write(dir.path(), "header.csv", "start,volume,aht\n2026-01-05T09:00:00Z,1,1\n");
     let mut args = BATCH_FLAGS.to_vec();
     args.extend(["--input", &file, "--json"]);
     let stderr = fails_with_2(&crewdeck(&args));
-    assert!(
-        stderr.contains("line 1") && stderr.contains("header"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("line 1") && stderr.contains("header"), "{stderr}");
 
     let missing = dir.path().join("missing.csv");
     let mut args = BATCH_FLAGS.to_vec();
@@ -295,11 +243,7 @@ fn batch_csv_bad_row_names_file_line_and_field() {
 
 #[test]
 fn erlang_a_reports_abandon_rate() {
-    let v = json(&crewdeck(&with_ex1(&[
-        "--patience-seconds",
-        "120",
-        "--json",
-    ])));
+    let v = json(&crewdeck(&with_ex1(&["--patience-seconds", "120", "--json"])));
     assert_eq!(v["model"], "erlang-a");
     assert_eq!(v["agents"], 12);
     near(&v["abandon_rate"], 0.062, 5e-4);
@@ -315,10 +259,7 @@ fn readable_output_shows_neighbours_and_what_decided() {
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.contains("Agents needed:    14"), "{text}");
     assert!(text.contains("To schedule:      20"), "{text}");
-    assert!(
-        text.contains("service level (13 agents would miss it)"),
-        "{text}"
-    );
+    assert!(text.contains("service level (13 agents would miss it)"), "{text}");
     for n in ["12 ", "13 ", "14 ◀", "15 ", "16 "] {
         assert!(text.contains(n), "{n} missing: {text}");
     }

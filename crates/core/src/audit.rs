@@ -34,15 +34,9 @@ impl AuditRecord {
     /// the same byte stream by shifting text between fields.
     pub fn chained_hash(&self, prev_hash: &str) -> String {
         let mut hasher = Sha256::new();
-        for part in [
-            prev_hash,
-            &self.seq.to_string(),
-            &self.at,
-            &self.actor,
-            &self.action,
-            &self.subject,
-            &self.summary,
-        ] {
+        for part in
+            [prev_hash, &self.seq.to_string(), &self.at, &self.actor, &self.action, &self.subject, &self.summary]
+        {
             hasher.update((part.len() as u64).to_be_bytes());
             hasher.update(part.as_bytes());
         }
@@ -90,10 +84,7 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self {
-            prev_hash: GENESIS_HASH.to_string(),
-            prev_seq: 0,
-        }
+        Self { prev_hash: GENESIS_HASH.to_string(), prev_seq: 0 }
     }
 }
 
@@ -101,15 +92,10 @@ impl ChainVerifier {
     /// Checks the next event against the one before it.
     pub fn check(&mut self, event: &StoredEvent) -> Result<(), ChainBreak> {
         if event.prev_hash != self.prev_hash || event.record.seq != self.prev_seq + 1 {
-            return Err(ChainBreak::Unlinked {
-                seq: event.record.seq,
-                prev_seq: self.prev_seq,
-            });
+            return Err(ChainBreak::Unlinked { seq: event.record.seq, prev_seq: self.prev_seq });
         }
         if event.record.chained_hash(&event.prev_hash) != event.hash {
-            return Err(ChainBreak::Altered {
-                seq: event.record.seq,
-            });
+            return Err(ChainBreak::Altered { seq: event.record.seq });
         }
         self.prev_hash.clone_from(&event.hash);
         self.prev_seq = event.record.seq;
@@ -125,9 +111,7 @@ impl ChainVerifier {
 /// Checks a chain in sequence order and reports the first broken link.
 ///
 /// Returns the number of events checked when the whole chain holds.
-pub fn verify_chain<'a>(
-    events: impl IntoIterator<Item = &'a StoredEvent>,
-) -> Result<u64, ChainBreak> {
+pub fn verify_chain<'a>(events: impl IntoIterator<Item = &'a StoredEvent>) -> Result<u64, ChainBreak> {
     let mut verifier = ChainVerifier::default();
     let mut count = 0;
     for event in events {
@@ -154,11 +138,7 @@ mod tests {
                     summary: "name".into(),
                 };
                 let hash = record.chained_hash(&prev);
-                let event = StoredEvent {
-                    record,
-                    prev_hash: prev.clone(),
-                    hash: hash.clone(),
-                };
+                let event = StoredEvent { record, prev_hash: prev.clone(), hash: hash.clone() };
                 prev = hash;
                 event
             })
@@ -182,13 +162,7 @@ mod tests {
     fn a_removed_event_is_named() {
         let mut events = chain(5);
         events.remove(1);
-        assert_eq!(
-            verify_chain(&events),
-            Err(ChainBreak::Unlinked {
-                seq: 3,
-                prev_seq: 1
-            })
-        );
+        assert_eq!(verify_chain(&events), Err(ChainBreak::Unlinked { seq: 3, prev_seq: 1 }));
     }
 
     #[test]
@@ -201,11 +175,7 @@ mod tests {
             subject: "s".into(),
             summary: String::new(),
         };
-        let b = AuditRecord {
-            actor: "a".into(),
-            action: "bc".into(),
-            ..a.clone()
-        };
+        let b = AuditRecord { actor: "a".into(), action: "bc".into(), ..a.clone() };
         assert_ne!(a.chained_hash(GENESIS_HASH), b.chained_hash(GENESIS_HASH));
     }
 }

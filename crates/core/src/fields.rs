@@ -19,10 +19,7 @@ pub struct FieldError {
 impl FieldError {
     /// Creates an error for `field`.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
+        Self { field: field.into(), message: message.into() }
     }
 }
 
@@ -54,10 +51,7 @@ impl FieldErrors {
 
     /// The message for one field, if it was rejected.
     pub fn for_field(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
     }
 }
 

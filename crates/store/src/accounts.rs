@@ -50,10 +50,7 @@ pub struct User {
 impl User {
     /// How this user appears in the audit trail.
     pub fn actor(&self) -> Actor {
-        Actor {
-            user_id: Some(self.id),
-            label: format!("{} <{}>", self.name, self.email),
-        }
+        Actor { user_id: Some(self.id), label: format!("{} <{}>", self.name, self.email) }
     }
 }
 
@@ -121,16 +118,14 @@ fn random_hex(bytes: usize) -> String {
 pub fn one_time_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
-    (0..16)
-        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-        .collect()
+    (0..16).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
 }
 
 /// Hashes a password with argon2id on a blocking thread.
 pub async fn hash_password(password: String) -> StoreResult<String> {
     tokio::task::spawn_blocking(move || {
-        let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let salt =
+            SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
@@ -143,11 +138,8 @@ pub async fn hash_password(password: String) -> StoreResult<String> {
 /// Checks a password against a stored hash on a blocking thread.
 pub async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
+        PasswordHash::new(&hash)
+            .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
     })
     .await
     .unwrap_or(false)
@@ -178,11 +170,7 @@ pub async fn get(db: &Db, id: i64) -> StoreResult<User> {
 
 /// Every user, by name.
 pub async fn list(db: &Db) -> StoreResult<Vec<User>> {
-    let rows = sqlx::query(&format!(
-        "SELECT {USER_COLUMNS} FROM users ORDER BY name, id"
-    ))
-    .fetch_all(db.pool())
-    .await?;
+    let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY name, id")).fetch_all(db.pool()).await?;
     rows.iter().map(user_from_row).collect()
 }
 
@@ -285,10 +273,7 @@ pub async fn create(
                 .execute(&mut *tx)
                 .await?;
             if done.rows_affected() == 0 {
-                return Err(StoreError::field(
-                    "team",
-                    "That team does not exist. Check its name with the teams list.",
-                ));
+                return Err(StoreError::field("team", "That team does not exist. Check its name with the teams list."));
             }
             audit::record(
                 &mut tx,
@@ -304,76 +289,53 @@ pub async fn create(
         }
     }
     tx.commit().await?;
-    Ok(NewAccount {
-        user: get(db, id).await?,
-        password,
-    })
+    Ok(NewAccount { user: get(db, id).await?, password })
 }
 
 /// Finds a team by name (case-insensitive) or numeric id.
 pub async fn find_team(db: &Db, name_or_id: &str) -> StoreResult<i64> {
-    let by_name: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM teams WHERE LOWER(name) = LOWER($1)")
-            .bind(name_or_id.trim())
-            .fetch_optional(db.pool())
-            .await?;
+    let by_name: Option<i64> = sqlx::query_scalar("SELECT id FROM teams WHERE LOWER(name) = LOWER($1)")
+        .bind(name_or_id.trim())
+        .fetch_optional(db.pool())
+        .await?;
     if let Some(id) = by_name {
         return Ok(id);
     }
     if let Ok(id) = name_or_id.trim().parse::<i64>() {
-        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM teams WHERE id = $1")
-            .bind(id)
-            .fetch_optional(db.pool())
-            .await?;
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM teams WHERE id = $1").bind(id).fetch_optional(db.pool()).await?;
         if let Some(id) = found {
             return Ok(id);
         }
     }
     Err(StoreError::field(
         "team",
-        format!(
-            "There is no team called \u{201c}{}\u{201d}. Check the name on the Teams page.",
-            name_or_id.trim()
-        ),
+        format!("There is no team called \u{201c}{}\u{201d}. Check the name on the Teams page.", name_or_id.trim()),
     ))
 }
 
 /// Checks an email and password, with throttling per account.
-pub async fn authenticate(
-    db: &Db,
-    email: &str,
-    password: &str,
-    now: Timestamp,
-) -> Result<User, LoginError> {
+pub async fn authenticate(db: &Db, email: &str, password: &str, now: Timestamp) -> Result<User, LoginError> {
     let email = email.trim().to_lowercase();
     let since = (now - THROTTLE_MINUTES.minutes()).as_second();
-    let failures: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $2")
-            .bind(&email)
-            .bind(since)
-            .fetch_one(db.pool())
-            .await
-            .map_err(StoreError::from)?;
+    let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $2")
+        .bind(&email)
+        .bind(since)
+        .fetch_one(db.pool())
+        .await
+        .map_err(StoreError::from)?;
     if failures >= MAX_FAILURES {
-        return Err(LoginError::Throttled {
-            minutes: THROTTLE_MINUTES,
-        });
+        return Err(LoginError::Throttled { minutes: THROTTLE_MINUTES });
     }
-    let row = sqlx::query(&format!(
-        "SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1 AND active = 1"
-    ))
-    .bind(&email)
-    .fetch_optional(db.pool())
-    .await
-    .map_err(StoreError::from)?;
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1 AND active = 1"))
+        .bind(&email)
+        .fetch_optional(db.pool())
+        .await
+        .map_err(StoreError::from)?;
     // Verify against a fixed hash when there is no such user, so the time taken
     // does not reveal which emails have accounts.
     let (user, hash) = match &row {
-        Some(r) => (
-            Some(user_from_row(r)?),
-            r.try_get::<String, _>("password_hash")
-                .map_err(StoreError::from)?,
-        ),
+        Some(r) => (Some(user_from_row(r)?), r.try_get::<String, _>("password_hash").map_err(StoreError::from)?),
         None => (None, DUMMY_HASH.to_string()),
     };
     let ok = verify_password(password.to_string(), hash).await;
@@ -405,20 +367,13 @@ pub async fn authenticate(
 }
 
 /// argon2id of a random string nobody knows.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4wPZ0v1bDKzJ8l8HnqN3Jm3yV0i7qkY8m5mXjz1XlQk";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4wPZ0v1bDKzJ8l8HnqN3Jm3yV0i7qkY8m5mXjz1XlQk";
 
 /// Replaces the user's password after checking the current one.
-pub async fn change_password(
-    db: &Db,
-    user: &User,
-    current: &str,
-    new: &str,
-    now: Timestamp,
-) -> StoreResult<()> {
-    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
-        .bind(user.id)
-        .fetch_one(db.pool())
-        .await?;
+pub async fn change_password(db: &Db, user: &User, current: &str, new: &str, now: Timestamp) -> StoreResult<()> {
+    let hash: String =
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1").bind(user.id).fetch_one(db.pool()).await?;
     if !verify_password(current.to_string(), hash).await {
         return Err(StoreError::field(
             "current_password",
@@ -427,10 +382,7 @@ pub async fn change_password(
     }
     check_new_password(new)?;
     if new == current {
-        return Err(StoreError::field(
-            "new_password",
-            "Choose a password different from your current one.",
-        ));
+        return Err(StoreError::field("new_password", "Choose a password different from your current one."));
     }
     let new_hash = hash_password(new.to_string()).await?;
     let mut tx = db.begin().await?;
@@ -453,12 +405,7 @@ pub async fn change_password(
 }
 
 /// Issues a new one-time password (administrators only; the caller checks).
-pub async fn reset_password(
-    db: &Db,
-    actor: &Actor,
-    user_id: i64,
-    now: Timestamp,
-) -> StoreResult<String> {
+pub async fn reset_password(db: &Db, actor: &Actor, user_id: i64, now: Timestamp) -> StoreResult<String> {
     get(db, user_id).await?;
     let password = one_time_password();
     let hash = hash_password(password.clone()).await?;
@@ -468,10 +415,7 @@ pub async fn reset_password(
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
     audit::record(
         &mut tx,
         actor,
@@ -486,14 +430,7 @@ pub async fn reset_password(
 }
 
 /// Changes a user's role or active flag.
-pub async fn update(
-    db: &Db,
-    actor: &Actor,
-    user_id: i64,
-    role: Role,
-    active: bool,
-    now: Timestamp,
-) -> StoreResult<()> {
+pub async fn update(db: &Db, actor: &Actor, user_id: i64, role: Role, active: bool, now: Timestamp) -> StoreResult<()> {
     let old = get(db, user_id).await?;
     let mut tx = db.begin().await?;
     sqlx::query("UPDATE users SET role = $1, active = $2 WHERE id = $3")
@@ -503,35 +440,18 @@ pub async fn update(
         .execute(&mut *tx)
         .await?;
     if !active {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+            .bind(now.as_second())
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-        )
-        .bind(now.as_second())
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
     }
     let summary = audit::diff_summary(&[
-        (
-            "role",
-            old.role.as_str().to_string(),
-            role.as_str().to_string(),
-        ),
+        ("role", old.role.as_str().to_string(), role.as_str().to_string()),
         ("active", old.active.to_string(), active.to_string()),
     ]);
-    audit::record(
-        &mut tx,
-        actor,
-        "user.update",
-        &format!("user:{user_id}"),
-        &summary,
-        now,
-    )
-    .await?;
+    audit::record(&mut tx, actor, "user.update", &format!("user:{user_id}"), &summary, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -549,27 +469,22 @@ pub struct NewSession {
 pub async fn start_session(db: &Db, user_id: i64, now: Timestamp) -> StoreResult<NewSession> {
     let id = random_hex(32);
     let csrf_token = random_hex(32);
-    sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
-        .bind(now.as_second())
-        .execute(db.pool())
-        .await?;
-    sqlx::query("INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(hash_secret(&id))
-        .bind(user_id)
-        .bind(&csrf_token)
-        .bind(now.as_second())
-        .bind(now.as_second() + SESSION_HOURS * 3600)
-        .execute(db.pool())
-        .await?;
+    sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now.as_second()).execute(db.pool()).await?;
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(hash_secret(&id))
+    .bind(user_id)
+    .bind(&csrf_token)
+    .bind(now.as_second())
+    .bind(now.as_second() + SESSION_HOURS * 3600)
+    .execute(db.pool())
+    .await?;
     Ok(NewSession { id, csrf_token })
 }
 
 /// The user and CSRF token of a live session.
-pub async fn session_user(
-    db: &Db,
-    session_id: &str,
-    now: Timestamp,
-) -> StoreResult<Option<(User, String)>> {
+pub async fn session_user(db: &Db, session_id: &str, now: Timestamp) -> StoreResult<Option<(User, String)>> {
     let row = sqlx::query(
         "SELECT u.id, u.person_id, u.email, u.name, u.role, u.must_change_password, u.active, s.csrf_token \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.active = 1",
@@ -578,16 +493,12 @@ pub async fn session_user(
     .bind(now.as_second())
     .fetch_optional(db.pool())
     .await?;
-    row.map(|r| Ok((user_from_row(&r)?, r.try_get("csrf_token")?)))
-        .transpose()
+    row.map(|r| Ok((user_from_row(&r)?, r.try_get("csrf_token")?))).transpose()
 }
 
 /// Ends a session.
 pub async fn end_session(db: &Db, session_id: &str) -> StoreResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-        .bind(hash_secret(session_id))
-        .execute(db.pool())
-        .await?;
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(hash_secret(session_id)).execute(db.pool()).await?;
     Ok(())
 }
 
@@ -595,13 +506,15 @@ pub async fn end_session(db: &Db, session_id: &str) -> StoreResult<()> {
 pub async fn create_token(db: &Db, user: &User, name: &str, now: Timestamp) -> StoreResult<String> {
     let token = format!("cdk_{}", random_hex(32));
     let mut tx = db.begin().await?;
-    let id: i64 = sqlx::query_scalar("INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-        .bind(user.id)
-        .bind(name)
-        .bind(hash_secret(&token))
-        .bind(now.as_second())
-        .fetch_one(&mut *tx)
-        .await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(user.id)
+    .bind(name)
+    .bind(hash_secret(&token))
+    .bind(now.as_second())
+    .fetch_one(&mut *tx)
+    .await?;
     audit::record(
         &mut tx,
         &user.actor(),
@@ -642,10 +555,12 @@ pub async fn token_user(db: &Db, token: &str, now: Timestamp) -> StoreResult<Opt
 
 /// A user's tokens, newest first.
 pub async fn tokens_of(db: &Db, user_id: i64) -> StoreResult<Vec<TokenInfo>> {
-    let rows = sqlx::query("SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC")
-        .bind(user_id)
-        .fetch_all(db.pool())
-        .await?;
+    let rows = sqlx::query(
+        "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(TokenInfo {
@@ -662,12 +577,13 @@ pub async fn tokens_of(db: &Db, user_id: i64) -> StoreResult<Vec<TokenInfo>> {
 /// Revokes one of the user's own tokens.
 pub async fn revoke_token(db: &Db, user: &User, token_id: i64, now: Timestamp) -> StoreResult<()> {
     let mut tx = db.begin().await?;
-    let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
-        .bind(now.as_second())
-        .bind(token_id)
-        .bind(user.id)
-        .execute(&mut *tx)
-        .await?;
+    let done =
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
+            .bind(now.as_second())
+            .bind(token_id)
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound(format!("Token {token_id}")));
     }
@@ -686,12 +602,10 @@ pub async fn revoke_token(db: &Db, user: &User, token_id: i64, now: Timestamp) -
 
 /// Finds an active user by email.
 pub async fn by_email(db: &Db, email: &str) -> StoreResult<Option<User>> {
-    let row = sqlx::query(&format!(
-        "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
-    ))
-    .bind(email.trim().to_lowercase())
-    .fetch_optional(db.pool())
-    .await?;
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"))
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(db.pool())
+        .await?;
     row.map(|r| user_from_row(&r)).transpose()
 }
 

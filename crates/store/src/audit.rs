@@ -22,10 +22,7 @@ pub struct Actor {
 impl Actor {
     /// The system itself, for changes no person made.
     pub fn system(label: &str) -> Self {
-        Self {
-            user_id: None,
-            label: label.to_string(),
-        }
+        Self { user_id: None, label: label.to_string() }
     }
 
     fn audit_name(&self) -> String {
@@ -72,19 +69,14 @@ pub async fn record(
     let prev_hash: String = row.try_get("hash")?;
     let record = AuditRecord {
         seq,
-        at: Timestamp::from_second(now.as_second())
-            .map(|t| t.to_string())
-            .unwrap_or_else(|_| now.to_string()),
+        at: Timestamp::from_second(now.as_second()).map(|t| t.to_string()).unwrap_or_else(|_| now.to_string()),
         actor: actor.audit_name(),
         action: action.to_string(),
         subject: subject.to_string(),
         summary: summary.to_string(),
     };
     let hash = record.chained_hash(&prev_hash);
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-        .bind(&hash)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash).execute(&mut **tx).await?;
     sqlx::query(
         "INSERT INTO audit_events (seq, at, actor, action, subject, summary, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
@@ -108,9 +100,7 @@ pub enum VerifyError {
     #[error(transparent)]
     Broken(#[from] ChainBreak),
     /// The newest events were removed: the head no longer matches the last event.
-    #[error(
-        "the audit trail ends at event {last} but {head} events were recorded: the newest events were removed"
-    )]
+    #[error("the audit trail ends at event {last} but {head} events were recorded: the newest events were removed")]
     Truncated {
         /// The last event found.
         last: i64,
@@ -125,10 +115,9 @@ pub enum VerifyError {
 /// Checks the whole chain, streaming it so memory stays flat, and names the
 /// first event that was altered, removed or inserted.
 pub async fn verify(db: &Db) -> Result<u64, VerifyError> {
-    let mut rows = sqlx::query(
-        "SELECT seq, at, actor, action, subject, summary, prev_hash, hash FROM audit_events ORDER BY seq",
-    )
-    .fetch(db.pool());
+    let mut rows =
+        sqlx::query("SELECT seq, at, actor, action, subject, summary, prev_hash, hash FROM audit_events ORDER BY seq")
+            .fetch(db.pool());
     let mut verifier = ChainVerifier::default();
     let mut checked = 0u64;
     while let Some(row) = rows.try_next().await.map_err(StoreError::from)? {
@@ -141,10 +130,7 @@ pub async fn verify(db: &Db) -> Result<u64, VerifyError> {
         .await
         .map_err(StoreError::from)?;
     if head != last_seq {
-        return Err(VerifyError::Truncated {
-            last: last_seq,
-            head,
-        });
+        return Err(VerifyError::Truncated { last: last_seq, head });
     }
     Ok(checked)
 }
@@ -165,12 +151,7 @@ fn stored_event(row: &sqlx::any::AnyRow) -> Result<StoredEvent, sqlx::Error> {
 }
 
 /// The newest events first, optionally only those about one subject.
-pub async fn list(
-    db: &Db,
-    subject: Option<&str>,
-    limit: i64,
-    before_seq: Option<i64>,
-) -> StoreResult<Vec<AuditEvent>> {
+pub async fn list(db: &Db, subject: Option<&str>, limit: i64, before_seq: Option<i64>) -> StoreResult<Vec<AuditEvent>> {
     let rows = sqlx::query(
         "SELECT seq, at, actor, action, subject, summary FROM audit_events \
          WHERE ($1 = '' OR subject = $1) AND seq < $2 ORDER BY seq DESC LIMIT $3",
@@ -201,17 +182,9 @@ pub fn diff_summary(changes: &[(&str, String, String)]) -> String {
         .filter(|(_, old, new)| old != new)
         .map(|(field, old, new)| format!("{field}: {} \u{2192} {}", shown(old), shown(new)))
         .collect();
-    if parts.is_empty() {
-        "no change".to_string()
-    } else {
-        parts.join("; ")
-    }
+    if parts.is_empty() { "no change".to_string() } else { parts.join("; ") }
 }
 
 fn shown(value: &str) -> String {
-    if value.is_empty() {
-        "(empty)".to_string()
-    } else {
-        format!("\u{201c}{value}\u{201d}")
-    }
+    if value.is_empty() { "(empty)".to_string() } else { format!("\u{201c}{value}\u{201d}") }
 }

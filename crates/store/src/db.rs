@@ -27,11 +27,7 @@ pub struct Db {
 /// An open write transaction.
 pub type Tx = Transaction<'static, sqlx::Any>;
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "foundation", include_str!("../migrations/0001_foundation.sql"))];
 
 impl Db {
     /// Connects to `url` (`sqlite://PATH` or `postgres://...`), creating a SQLite
@@ -45,10 +41,7 @@ impl Db {
         } else {
             return Err(StoreError::field(
                 "database",
-                format!(
-                    "Use a URL starting sqlite:// or postgres:// (got \u{201c}{}\u{201d}).",
-                    redact_url(url)
-                ),
+                format!("Use a URL starting sqlite:// or postgres:// (got \u{201c}{}\u{201d}).", redact_url(url)),
             ));
         };
         let url = match backend {
@@ -121,9 +114,8 @@ impl Db {
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
         )
         .await?;
-        let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
-            .fetch_all(&mut *conn)
-            .await?;
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM schema_migrations").fetch_all(&mut *conn).await?;
         let mut count = 0;
         for (version, name, sql) in MIGRATIONS {
             if applied.contains(version) {
@@ -132,14 +124,12 @@ impl Db {
             let sql = self.dialect(sql);
             let mut tx = sqlx::Connection::begin(&mut *conn).await?;
             sqlx::raw_sql(&sql).execute(&mut *tx).await?;
-            sqlx::query(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-            )
-            .bind(version)
-            .bind(*name)
-            .bind(jiff::Timestamp::now().as_second())
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                .bind(version)
+                .bind(*name)
+                .bind(jiff::Timestamp::now().as_second())
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
             count += 1;
         }
@@ -157,9 +147,7 @@ impl Db {
 
     /// True when the database holds no organisation yet.
     pub async fn is_empty(&self) -> StoreResult<bool> {
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisation")
-            .fetch_one(&self.pool)
-            .await?;
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisation").fetch_one(&self.pool).await?;
         Ok(count == 0)
     }
 
@@ -179,15 +167,10 @@ fn sqlite_url(url: &str) -> StoreResult<String> {
             "Give a file path after sqlite://, for example sqlite://crewdeck.db.",
         ));
     }
-    let parent = std::path::Path::new(path)
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty());
+    let parent = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty());
     if let Some(parent) = parent.filter(|_| path != ":memory:") {
         std::fs::create_dir_all(parent).map_err(|e| {
-            StoreError::field(
-                "database",
-                format!("Cannot create the folder {}: {e}.", parent.display()),
-            )
+            StoreError::field("database", format!("Cannot create the folder {}: {e}.", parent.display()))
         })?;
     }
     let mut params: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
@@ -215,22 +198,13 @@ mod tests {
 
     #[test]
     fn sqlite_urls_get_create_mode() {
-        assert_eq!(
-            sqlite_url("sqlite://:memory:").ok().as_deref(),
-            Some("sqlite://:memory:?mode=rwc")
-        );
-        assert_eq!(
-            sqlite_url("sqlite://x.db?mode=ro").ok().as_deref(),
-            Some("sqlite://x.db?mode=ro")
-        );
+        assert_eq!(sqlite_url("sqlite://:memory:").ok().as_deref(), Some("sqlite://:memory:?mode=rwc"));
+        assert_eq!(sqlite_url("sqlite://x.db?mode=ro").ok().as_deref(), Some("sqlite://x.db?mode=ro"));
     }
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(
-            redact_url("postgres://sam:secret@db:5432/x"),
-            "postgres://sam:***@db:5432/x"
-        );
+        assert_eq!(redact_url("postgres://sam:secret@db:5432/x"), "postgres://sam:***@db:5432/x");
         assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
     }
 }

@@ -5,8 +5,7 @@
 //! same seed and day give the same organisation.
 
 use crewdeck_core::people::{
-    AbsenceKind, CommunicationStyle, Email, PersonFields, PreferredChannel, Role, SkillFields,
-    SkillLevel, TeamFields,
+    AbsenceKind, CommunicationStyle, Email, PersonFields, PreferredChannel, Role, SkillFields, SkillLevel, TeamFields,
 };
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
@@ -17,7 +16,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::audit::Actor;
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
-use crate::{accounts, org, people, skills, teams};
+use crate::{accounts, org, people, sites, skills, teams};
 
 /// A login printed when the demo starts.
 #[derive(Debug, Clone)]
@@ -33,66 +32,21 @@ pub struct DemoLogin {
 }
 
 const SKILLS: &[(&str, &str)] = &[
-    (
-        "Service bookings",
-        "Booking vehicles in for servicing, MOTs and repairs, matching workshop capacity",
-    ),
-    (
-        "Warranty claims",
-        "Judging warranty cover, preparing and tracking manufacturer claims",
-    ),
-    (
-        "Parts identification",
-        "Finding the right part from a VIN and the parts catalogue",
-    ),
-    (
-        "Vehicle technical knowledge",
-        "Explaining faults, work and advisories in plain language",
-    ),
-    (
-        "Recall handling",
-        "Checking recall status and arranging recall work",
-    ),
-    (
-        "Order tracking",
-        "Locating orders and deliveries and setting honest expectations",
-    ),
-    (
-        "Returns and refunds",
-        "Applying the returns policy and consumer rights correctly",
-    ),
-    (
-        "Billing",
-        "Explaining invoices, correcting charges and taking payments",
-    ),
-    (
-        "Complaint handling",
-        "Resolving complaints to the standard, with the right letters and timescales",
-    ),
-    (
-        "Product knowledge",
-        "Knowing the retail range well enough to advise",
-    ),
-    (
-        "Empathy and rapport",
-        "Building trust quickly and acknowledging how the customer feels",
-    ),
-    (
-        "Written communication",
-        "Clear, correct, friendly emails and chat messages",
-    ),
-    (
-        "Call control",
-        "Steering calls to an outcome while keeping the customer on side",
-    ),
-    (
-        "De-escalation",
-        "Calming angry or distressed customers safely",
-    ),
-    (
-        "Data protection and ID&V",
-        "Verifying identity and handling personal data lawfully",
-    ),
+    ("Service bookings", "Booking vehicles in for servicing, MOTs and repairs, matching workshop capacity"),
+    ("Warranty claims", "Judging warranty cover, preparing and tracking manufacturer claims"),
+    ("Parts identification", "Finding the right part from a VIN and the parts catalogue"),
+    ("Vehicle technical knowledge", "Explaining faults, work and advisories in plain language"),
+    ("Recall handling", "Checking recall status and arranging recall work"),
+    ("Order tracking", "Locating orders and deliveries and setting honest expectations"),
+    ("Returns and refunds", "Applying the returns policy and consumer rights correctly"),
+    ("Billing", "Explaining invoices, correcting charges and taking payments"),
+    ("Complaint handling", "Resolving complaints to the standard, with the right letters and timescales"),
+    ("Product knowledge", "Knowing the retail range well enough to advise"),
+    ("Empathy and rapport", "Building trust quickly and acknowledging how the customer feels"),
+    ("Written communication", "Clear, correct, friendly emails and chat messages"),
+    ("Call control", "Steering calls to an outcome while keeping the customer on side"),
+    ("De-escalation", "Calming angry or distressed customers safely"),
+    ("Data protection and ID&V", "Verifying identity and handling personal data lawfully"),
 ];
 
 const LEVEL_WORDS: [&str; 5] = [
@@ -118,11 +72,7 @@ const TEAMS: &[TeamPlan] = &[
         name: "Aftersales Bookings",
         purpose: "Books servicing, MOTs and repairs for the group's six dealerships",
         leader: ("Dawn Whitaker", "dawn.whitaker"),
-        job_roles: &[
-            "Bookings advisor",
-            "Bookings advisor",
-            "Senior bookings advisor",
-        ],
+        job_roles: &["Bookings advisor", "Bookings advisor", "Senior bookings advisor"],
         core_skills: &[0, 3, 4, 10, 12, 14],
         channels: &[("voice", 1), ("email", 8), ("chat", 2)],
         size: 13,
@@ -140,11 +90,7 @@ const TEAMS: &[TeamPlan] = &[
         name: "Retail Customer Service",
         purpose: "Orders, returns, billing and complaints for the online shop",
         leader: ("Aisha Rahman", "aisha.rahman"),
-        job_roles: &[
-            "Customer service advisor",
-            "Customer service advisor",
-            "Complaints specialist",
-        ],
+        job_roles: &["Customer service advisor", "Customer service advisor", "Complaints specialist"],
         core_skills: &[5, 6, 7, 8, 9, 11, 13],
         channels: &[("chat", 3), ("email", 8), ("voice", 1)],
         size: 13,
@@ -152,16 +98,16 @@ const TEAMS: &[TeamPlan] = &[
 ];
 
 const FIRST: &[&str] = &[
-    "Amelia", "Oliver", "Isla", "Jack", "Ava", "Harry", "Mia", "George", "Sophie", "Noah", "Grace",
-    "Leo", "Freya", "Arthur", "Chloe", "Oscar", "Ruby", "Charlie", "Evie", "Thomas", "Poppy",
-    "James", "Zara", "Mohammed", "Niamh", "Callum", "Priya", "Kwame", "Megan", "Rhys", "Hannah",
-    "Owen", "Fatima", "Declan", "Lucy", "Tariq", "Ellie", "Sean", "Keira", "Ravi",
+    "Amelia", "Oliver", "Isla", "Jack", "Ava", "Harry", "Mia", "George", "Sophie", "Noah", "Grace", "Leo", "Freya",
+    "Arthur", "Chloe", "Oscar", "Ruby", "Charlie", "Evie", "Thomas", "Poppy", "James", "Zara", "Mohammed", "Niamh",
+    "Callum", "Priya", "Kwame", "Megan", "Rhys", "Hannah", "Owen", "Fatima", "Declan", "Lucy", "Tariq", "Ellie",
+    "Sean", "Keira", "Ravi",
 ];
 const LAST: &[&str] = &[
-    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel",
-    "Robinson", "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall",
-    "Wood", "Jackson", "Clarke", "Hughes", "Khan", "Edwards", "Lewis", "Murphy", "O'Neill",
-    "Campbell", "Okafor", "Nowak", "Singh", "Ahmed", "Kaur", "Morris", "Price",
+    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson", "Wright",
+    "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Wood", "Jackson", "Clarke", "Hughes", "Khan",
+    "Edwards", "Lewis", "Murphy", "O'Neill", "Campbell", "Okafor", "Nowak", "Singh", "Ahmed", "Kaur", "Morris",
+    "Price",
 ];
 const PATTERNS: &[&str] = &[
     "Mon\u{2013}Fri 08:00\u{2013}16:30",
@@ -191,14 +137,8 @@ fn person_fields(
         start_date: start.to_string(),
         contracted_hours: hours.to_string(),
         working_pattern: pattern.to_string(),
-        comm_channel: PreferredChannel::ALL
-            .choose(rng)
-            .map_or("email", |c| c.as_str())
-            .to_string(),
-        comm_style: CommunicationStyle::ALL
-            .choose(rng)
-            .map_or("brief", |c| c.as_str())
-            .to_string(),
+        comm_channel: PreferredChannel::ALL.choose(rng).map_or("email", |c| c.as_str()).to_string(),
+        comm_style: CommunicationStyle::ALL.choose(rng).map_or("brief", |c| c.as_str()).to_string(),
     }
 }
 
@@ -221,15 +161,12 @@ pub async fn seed(db: &Db, seed: u64, today: Date, now: Timestamp) -> StoreResul
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let system = Actor::system("demo");
-    org::create(
-        db,
-        &system,
-        "Northgate Motor Group & Homewares Direct",
-        "Europe/London",
-        now,
-    )
-    .await?;
+    org::create(db, &system, "Northgate Motor Group & Homewares Direct", "Europe/London", now).await?;
 
+    let site_ids = [
+        sites::create(db, &system, "Leeds aftersales contact centre", Some("Wellington Place, Leeds LS1"), now).await?,
+        sites::create(db, &system, "Manchester online retail hub", Some("Spinningfields, Manchester M3"), now).await?,
+    ];
     let mut skill_ids = Vec::new();
     for (name, description) in SKILLS {
         let fields = SkillFields {
@@ -249,11 +186,7 @@ pub async fn seed(db: &Db, seed: u64, today: Date, now: Timestamp) -> StoreResul
         let last = LAST[rng.random_range(0..LAST.len())];
         names.push((
             format!("{first} {last}"),
-            format!(
-                "{}.{}",
-                first.to_lowercase(),
-                last.to_lowercase().replace('\'', "")
-            ),
+            format!("{}.{}", first.to_lowercase(), last.to_lowercase().replace('\'', "")),
         ));
     }
 
@@ -263,24 +196,16 @@ pub async fn seed(db: &Db, seed: u64, today: Date, now: Timestamp) -> StoreResul
     let mut all_agents: Vec<(i64, usize)> = Vec::new();
     for (t, plan) in TEAMS.iter().enumerate() {
         let leader_start = today - (4 + t as i64).years();
-        let fields = person_fields(
-            plan.leader.0,
-            plan.leader.1,
-            "Team leader",
-            leader_start,
-            37.5,
-            PATTERNS[0],
-            &mut rng,
-        );
-        let leader =
-            people::create(db, &system, &fields.parse().map_err(invalid)?, None, now).await?;
+        let fields =
+            person_fields(plan.leader.0, plan.leader.1, "Team leader", leader_start, 37.5, PATTERNS[0], &mut rng);
+        let leader = people::create(db, &system, &fields.parse().map_err(invalid)?, None, now).await?;
         let team_fields = TeamFields {
             name: plan.name.into(),
             purpose: plan.purpose.into(),
             leader_id: leader.id.to_string(),
+            site_id: site_ids[if t == 2 { 1 } else { 0 }].to_string(),
         };
-        let team_id =
-            teams::create(db, &system, &team_fields.parse().map_err(invalid)?, now).await?;
+        let team_id = teams::create(db, &system, &team_fields.parse().map_err(invalid)?, now).await?;
         team_ids.push(team_id);
         for &s in plan.core_skills.iter().take(3) {
             let level = SkillLevel::parse("level", rng.random_range(4..=5)).map_err(invalid)?;
@@ -299,122 +224,51 @@ pub async fn seed(db: &Db, seed: u64, today: Date, now: Timestamp) -> StoreResul
         }
         if t == 0 {
             logins.push(
-                account_for(
-                    db,
-                    &system,
-                    &leader.email,
-                    plan.leader.0,
-                    Role::TeamLeader,
-                    seed,
-                    today,
-                    now,
-                )
-                .await?,
+                account_for(db, &system, &leader.email, plan.leader.0, Role::TeamLeader, seed, today, now).await?,
             );
         } else {
-            account_for(
-                db,
-                &system,
-                &leader.email,
-                plan.leader.0,
-                Role::TeamLeader,
-                seed,
-                today,
-                now,
-            )
-            .await?;
+            account_for(db, &system, &leader.email, plan.leader.0, Role::TeamLeader, seed, today, now).await?;
         }
         for i in 0..plan.size {
             let Some((name, handle)) = name_iter.next() else {
                 break;
             };
-            let job_role = if i == 0 {
-                plan.job_roles[2]
-            } else {
-                plan.job_roles[i % 2]
-            };
+            let job_role = if i == 0 { plan.job_roles[2] } else { plan.job_roles[i % 2] };
             let start = today - rng.random_range(30..2200).days();
-            let hours = *[37.5, 37.5, 37.5, 30.0, 22.5]
-                .choose(&mut rng)
-                .unwrap_or(&37.5);
+            let hours = *[37.5, 37.5, 37.5, 30.0, 22.5].choose(&mut rng).unwrap_or(&37.5);
             let pattern = PATTERNS[rng.random_range(0..PATTERNS.len())];
             let fields = person_fields(&name, &handle, job_role, start, hours, pattern, &mut rng);
-            let person = people::create(
-                db,
-                &system,
-                &fields.parse().map_err(invalid)?,
-                Some(team_id),
-                now,
-            )
-            .await?;
+            let person = people::create(db, &system, &fields.parse().map_err(invalid)?, Some(team_id), now).await?;
             all_agents.push((person.id, t));
-            seed_skills(
-                db, &system, &mut rng, person.id, leader.id, plan, &skill_ids, start, today, now,
-            )
-            .await?;
+            seed_skills(db, &system, &mut rng, person.id, leader.id, plan, &skill_ids, start, today, now).await?;
             for (channel, capacity) in plan.channels {
                 skills::set_capacity(db, &system, person.id, channel, *capacity, now).await?;
             }
             if t == 0 && i == 1 {
-                logins.push(
-                    account_for(
-                        db,
-                        &system,
-                        &person.email,
-                        &name,
-                        Role::Agent,
-                        seed,
-                        today,
-                        now,
-                    )
-                    .await?,
-                );
+                logins.push(account_for(db, &system, &person.email, &name, Role::Agent, seed, today, now).await?);
             }
         }
     }
 
     // Two people moved teams recently, so membership history shows.
-    for (k, &(person_id, from_team)) in all_agents
-        .iter()
-        .filter(|(_, t)| *t == 2)
-        .take(2)
-        .enumerate()
-    {
+    for (k, &(person_id, from_team)) in all_agents.iter().filter(|(_, t)| *t == 2).take(2).enumerate() {
         let to_team = team_ids[(from_team + 1 + k) % team_ids.len()];
-        people::move_to_team(
-            db,
-            &system,
-            person_id,
-            to_team,
-            today - (20 + 15 * k as i64).days(),
-            now,
-        )
-        .await?;
+        people::move_to_team(db, &system, person_id, to_team, today - (20 + 15 * k as i64).days(), now).await?;
     }
 
     for &(person_id, _) in all_agents.iter().step_by(4) {
         let offset = rng.random_range(-20..25);
         let length = rng.random_range(0..5);
-        let kind = *[
-            AbsenceKind::AnnualLeave,
-            AbsenceKind::AnnualLeave,
-            AbsenceKind::Sickness,
-            AbsenceKind::Training,
-        ]
-        .choose(&mut rng)
-        .unwrap_or(&AbsenceKind::Other);
+        let kind = *[AbsenceKind::AnnualLeave, AbsenceKind::AnnualLeave, AbsenceKind::Sickness, AbsenceKind::Training]
+            .choose(&mut rng)
+            .unwrap_or(&AbsenceKind::Other);
         let from = today + offset.days();
         let note = (kind == AbsenceKind::Sickness).then_some("Return-to-work conversation booked");
         people::add_absence(
             db,
             &system,
             person_id,
-            &people::NewAbsence {
-                kind,
-                from,
-                to: from + length.days(),
-                note: note.map(str::to_string),
-            },
+            &people::NewAbsence { kind, from, to: from + length.days(), note: note.map(str::to_string) },
             now,
         )
         .await?;
@@ -447,41 +301,13 @@ pub async fn seed(db: &Db, seed: u64, today: Date, now: Timestamp) -> StoreResul
     );
     people::create(db, &system, &ops.parse().map_err(invalid)?, None, now).await?;
     logins.push(
-        account_for(
-            db,
-            &system,
-            &email_for("helen.marsh"),
-            "Helen Marsh",
-            Role::OpsManager,
-            seed,
-            today,
-            now,
-        )
-        .await?,
+        account_for(db, &system, &email_for("helen.marsh"), "Helen Marsh", Role::OpsManager, seed, today, now).await?,
     );
-    let hr = person_fields(
-        "Gareth Lloyd",
-        "gareth.lloyd",
-        "People partner",
-        today - 3.years(),
-        30.0,
-        PATTERNS[3],
-        &mut rng,
-    );
+    let hr =
+        person_fields("Gareth Lloyd", "gareth.lloyd", "People partner", today - 3.years(), 30.0, PATTERNS[3], &mut rng);
     people::create(db, &system, &hr.parse().map_err(invalid)?, None, now).await?;
-    logins.push(
-        account_for(
-            db,
-            &system,
-            &email_for("gareth.lloyd"),
-            "Gareth Lloyd",
-            Role::Hr,
-            seed,
-            today,
-            now,
-        )
-        .await?,
-    );
+    logins
+        .push(account_for(db, &system, &email_for("gareth.lloyd"), "Gareth Lloyd", Role::Hr, seed, today, now).await?);
     let admin = person_fields(
         "Sam Okoye",
         "sam.okoye",
@@ -492,19 +318,7 @@ pub async fn seed(db: &Db, seed: u64, today: Date, now: Timestamp) -> StoreResul
         &mut rng,
     );
     people::create(db, &system, &admin.parse().map_err(invalid)?, None, now).await?;
-    logins.push(
-        account_for(
-            db,
-            &system,
-            &email_for("sam.okoye"),
-            "Sam Okoye",
-            Role::Admin,
-            seed,
-            today,
-            now,
-        )
-        .await?,
-    );
+    logins.push(account_for(db, &system, &email_for("sam.okoye"), "Sam Okoye", Role::Admin, seed, today, now).await?);
     logins.sort_by_key(|l| l.role);
     Ok(logins)
 }
@@ -570,21 +384,10 @@ async fn seed_skills(
         if current >= 5 {
             continue;
         }
-        let target = SkillLevel::parse(
-            "level",
-            rng.random_range(current + 1..=(current + 2).min(5)),
-        )
-        .map_err(invalid)?;
-        skills::set_goal(
-            db,
-            system,
-            person_id,
-            skill_ids[skill],
-            target,
-            today - rng.random_range(5..120).days(),
-            now,
-        )
-        .await?;
+        let target =
+            SkillLevel::parse("level", rng.random_range(current + 1..=(current + 2).min(5))).map_err(invalid)?;
+        skills::set_goal(db, system, person_id, skill_ids[skill], target, today - rng.random_range(5..120).days(), now)
+            .await?;
     }
     Ok(())
 }
@@ -613,12 +416,7 @@ async fn account_for(
         .bind(account.user.id)
         .execute(db.pool())
         .await?;
-    Ok(DemoLogin {
-        role,
-        email: email.to_string(),
-        password,
-        name: name.to_string(),
-    })
+    Ok(DemoLogin { role, email: email.to_string(), password, name: name.to_string() })
 }
 
 /// The demo logins for `seed` that exist in this database (for a restarted demo).
@@ -645,12 +443,7 @@ pub async fn existing_logins(db: &Db, seed: u64) -> StoreResult<Vec<DemoLogin>> 
             if !accounts::password_matches(db, user.id, &demo_password(role, seed)).await? {
                 continue;
             }
-            logins.push(DemoLogin {
-                role,
-                email: user.email,
-                password: demo_password(role, seed),
-                name: user.name,
-            });
+            logins.push(DemoLogin { role, email: user.email, password: demo_password(role, seed), name: user.name });
         }
     }
     Ok(logins)

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod error;
 pub mod org;
 pub mod people;
+pub mod sites;
 pub mod skills;
 pub mod teams;
 

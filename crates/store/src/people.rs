@@ -98,7 +98,8 @@ pub struct Absence {
     pub note: Option<String>,
 }
 
-const PERSON_COLUMNS: &str = "id, name, email, job_role, start_date, contracted_hours, working_pattern, comm_channel, comm_style";
+const PERSON_COLUMNS: &str =
+    "id, name, email, job_role, start_date, contracted_hours, working_pattern, comm_channel, comm_style";
 
 fn person_from_row(row: &AnyRow) -> Result<Person, sqlx::Error> {
     Ok(Person {
@@ -116,13 +117,11 @@ fn person_from_row(row: &AnyRow) -> Result<Person, sqlx::Error> {
 
 /// One person by id.
 pub async fn get(db: &Db, id: i64) -> StoreResult<Person> {
-    let row = sqlx::query(&format!(
-        "SELECT {PERSON_COLUMNS} FROM people WHERE id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(db.pool())
-    .await?
-    .ok_or_else(|| StoreError::NotFound(format!("Person {id}")))?;
+    let row = sqlx::query(&format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("Person {id}")))?;
     Ok(person_from_row(&row)?)
 }
 
@@ -139,12 +138,7 @@ pub async fn team_ids_on(db: &Db, person_id: i64, day: Date) -> StoreResult<Vec<
 }
 
 /// People in scope, with their team on `day`, sorted by name.
-pub async fn list(
-    db: &Db,
-    scope: &Scope,
-    team_filter: Option<i64>,
-    day: Date,
-) -> StoreResult<Vec<PersonSummary>> {
+pub async fn list(db: &Db, scope: &Scope, team_filter: Option<i64>, day: Date) -> StoreResult<Vec<PersonSummary>> {
     let rows = sqlx::query(
         "SELECT p.id, p.name, p.email, p.job_role, m.team_id, t.name AS team_name, \
          (SELECT MIN(lt.name) FROM teams lt WHERE lt.leader_id = p.id) AS leads \
@@ -212,10 +206,7 @@ pub async fn create(
         actor,
         "person.create",
         &format!("person:{id}"),
-        &format!(
-            "name: \u{201c}{}\u{201d}; job role: \u{201c}{}\u{201d}",
-            input.name, input.job_role
-        ),
+        &format!("name: \u{201c}{}\u{201d}; job role: \u{201c}{}\u{201d}", input.name, input.job_role),
         now,
     )
     .await?;
@@ -227,13 +218,7 @@ pub async fn create(
 }
 
 /// Changes a person's directory details.
-pub async fn update(
-    db: &Db,
-    actor: &Actor,
-    id: i64,
-    input: &PersonInput,
-    now: Timestamp,
-) -> StoreResult<Person> {
+pub async fn update(db: &Db, actor: &Actor, id: i64, input: &PersonInput, now: Timestamp) -> StoreResult<Person> {
     let old = get(db, id).await?;
     let mut tx = db.begin().await?;
     ensure_email_free(&mut tx, input.email.as_str(), Some(id)).await?;
@@ -258,45 +243,19 @@ pub async fn update(
         ("email", old.email, input.email.as_str().to_string()),
         ("job role", old.job_role, input.job_role.clone()),
         ("start date", old.start_date, input.start_date.to_string()),
-        (
-            "contracted hours",
-            old.contracted_hours.to_string(),
-            input.contracted_hours.to_string(),
-        ),
-        (
-            "working pattern",
-            old.working_pattern.unwrap_or_default(),
-            input.working_pattern.clone().unwrap_or_default(),
-        ),
-        (
-            "communication channel",
-            old.comm_channel,
-            input.comm_channel.as_str().to_string(),
-        ),
-        (
-            "communication style",
-            old.comm_style,
-            input.comm_style.as_str().to_string(),
-        ),
+        ("contracted hours", old.contracted_hours.to_string(), input.contracted_hours.to_string()),
+        ("working pattern", old.working_pattern.unwrap_or_default(), input.working_pattern.clone().unwrap_or_default()),
+        ("communication channel", old.comm_channel, input.comm_channel.as_str().to_string()),
+        ("communication style", old.comm_style, input.comm_style.as_str().to_string()),
     ]);
-    audit::record(
-        &mut tx,
-        actor,
-        "person.update",
-        &format!("person:{id}"),
-        &summary,
-        now,
-    )
-    .await?;
+    audit::record(&mut tx, actor, "person.update", &format!("person:{id}"), &summary, now).await?;
     tx.commit().await?;
     get(db, id).await
 }
 
 async fn ensure_email_free(tx: &mut Tx, email: &str, except: Option<i64>) -> StoreResult<()> {
-    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE email = $1")
-        .bind(email)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let taken: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM people WHERE email = $1").bind(email).fetch_optional(&mut **tx).await?;
     match taken {
         Some(other) if Some(other) != except => Err(StoreError::field(
             "email",
@@ -316,28 +275,19 @@ pub async fn join_team(
     from: Date,
     now: Timestamp,
 ) -> StoreResult<()> {
-    let team: Option<String> = sqlx::query_scalar("SELECT name FROM teams WHERE id = $1")
-        .bind(team_id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let team: Option<String> =
+        sqlx::query_scalar("SELECT name FROM teams WHERE id = $1").bind(team_id).fetch_optional(&mut **tx).await?;
     let team = team.ok_or_else(|| StoreError::field("team_id", "Choose a team from the list."))?;
-    let day_before = from
-        .yesterday()
-        .map_err(|_| StoreError::field("from_date", "Choose a later date."))?
-        .to_string();
-    let open: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, from_date FROM team_memberships WHERE person_id = $1 AND to_date IS NULL",
-    )
-    .bind(person_id)
-    .fetch_all(&mut **tx)
-    .await?;
+    let day_before = from.yesterday().map_err(|_| StoreError::field("from_date", "Choose a later date."))?.to_string();
+    let open: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, from_date FROM team_memberships WHERE person_id = $1 AND to_date IS NULL")
+            .bind(person_id)
+            .fetch_all(&mut **tx)
+            .await?;
     for (membership_id, from_date) in open {
         if from_date > day_before {
             // A membership that would end before it began is replaced, not closed.
-            sqlx::query("DELETE FROM team_memberships WHERE id = $1")
-                .bind(membership_id)
-                .execute(&mut **tx)
-                .await?;
+            sqlx::query("DELETE FROM team_memberships WHERE id = $1").bind(membership_id).execute(&mut **tx).await?;
         } else {
             sqlx::query("UPDATE team_memberships SET to_date = $1 WHERE id = $2")
                 .bind(&day_before)
@@ -422,54 +372,38 @@ pub async fn add_absence(
     absence: &NewAbsence,
     now: Timestamp,
 ) -> StoreResult<i64> {
-    let NewAbsence {
-        kind,
-        from,
-        to,
-        note,
-    } = absence;
+    let NewAbsence { kind, from, to, note } = absence;
     let (kind, from, to, note) = (*kind, *from, *to, note.as_deref());
     if to < from {
-        return Err(StoreError::field(
-            "to_date",
-            "The last day cannot be before the first day.",
-        ));
+        return Err(StoreError::field("to_date", "The last day cannot be before the first day."));
     }
     get(db, person_id).await?;
     let mut tx = db.begin().await?;
-    let id: i64 = sqlx::query_scalar("INSERT INTO absences (person_id, kind, from_date, to_date, note) VALUES ($1, $2, $3, $4, $5) RETURNING id")
-        .bind(person_id)
-        .bind(kind.as_str())
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .bind(note)
-        .fetch_one(&mut *tx)
-        .await?;
-    // The note may hold health details, so the audit records only that one was given.
-    let summary = format!(
-        "{} from {from} to {to}{}",
-        kind.label(),
-        if note.is_some() { " (with a note)" } else { "" }
-    );
-    audit::record(
-        &mut tx,
-        actor,
-        "absence.create",
-        &format!("person:{person_id}"),
-        &summary,
-        now,
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO absences (person_id, kind, from_date, to_date, note) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
+    .bind(person_id)
+    .bind(kind.as_str())
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .bind(note)
+    .fetch_one(&mut *tx)
     .await?;
+    // The note may hold health details, so the audit records only that one was given.
+    let summary = format!("{} from {from} to {to}{}", kind.label(), if note.is_some() { " (with a note)" } else { "" });
+    audit::record(&mut tx, actor, "absence.create", &format!("person:{person_id}"), &summary, now).await?;
     tx.commit().await?;
     Ok(id)
 }
 
 /// A person's absences, newest first.
 pub async fn absences(db: &Db, person_id: i64) -> StoreResult<Vec<Absence>> {
-    let rows = sqlx::query("SELECT id, kind, from_date, to_date, note FROM absences WHERE person_id = $1 ORDER BY from_date DESC")
-        .bind(person_id)
-        .fetch_all(db.pool())
-        .await?;
+    let rows = sqlx::query(
+        "SELECT id, kind, from_date, to_date, note FROM absences WHERE person_id = $1 ORDER BY from_date DESC",
+    )
+    .bind(person_id)
+    .fetch_all(db.pool())
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(Absence {
@@ -486,10 +420,8 @@ pub async fn absences(db: &Db, person_id: i64) -> StoreResult<Vec<Absence>> {
 /// People absent on `day`.
 pub async fn absent_on(db: &Db, day: Date) -> StoreResult<Vec<i64>> {
     let day = day.to_string();
-    Ok(sqlx::query_scalar(
-        "SELECT DISTINCT person_id FROM absences WHERE from_date <= $1 AND to_date >= $1",
-    )
-    .bind(&day)
-    .fetch_all(db.pool())
-    .await?)
+    Ok(sqlx::query_scalar("SELECT DISTINCT person_id FROM absences WHERE from_date <= $1 AND to_date >= $1")
+        .bind(&day)
+        .fetch_all(db.pool())
+        .await?)
 }

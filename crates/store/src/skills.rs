@@ -113,39 +113,34 @@ fn skill_from_row(r: &sqlx::any::AnyRow) -> Result<Skill, sqlx::Error> {
 
 /// The catalogue, sorted by name.
 pub async fn list(db: &Db) -> StoreResult<Vec<Skill>> {
-    let rows = sqlx::query("SELECT id, name, description, level_1, level_2, level_3, level_4, level_5 FROM skills ORDER BY name")
-        .fetch_all(db.pool())
-        .await?;
+    let rows = sqlx::query(
+        "SELECT id, name, description, level_1, level_2, level_3, level_4, level_5 FROM skills ORDER BY name",
+    )
+    .fetch_all(db.pool())
+    .await?;
     Ok(rows.iter().map(skill_from_row).collect::<Result<_, _>>()?)
 }
 
 /// One skill.
 pub async fn get(db: &Db, id: i64) -> StoreResult<Skill> {
-    let row = sqlx::query("SELECT id, name, description, level_1, level_2, level_3, level_4, level_5 FROM skills WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("Skill {id}")))?;
+    let row = sqlx::query(
+        "SELECT id, name, description, level_1, level_2, level_3, level_4, level_5 FROM skills WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or_else(|| StoreError::NotFound(format!("Skill {id}")))?;
     Ok(skill_from_row(&row)?)
 }
 
 /// Adds a skill to the catalogue.
-pub async fn create(
-    db: &Db,
-    actor: &Actor,
-    input: &SkillInput,
-    now: Timestamp,
-) -> StoreResult<i64> {
-    let taken: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM skills WHERE LOWER(name) = LOWER($1)")
-            .bind(&input.name)
-            .fetch_optional(db.pool())
-            .await?;
+pub async fn create(db: &Db, actor: &Actor, input: &SkillInput, now: Timestamp) -> StoreResult<i64> {
+    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM skills WHERE LOWER(name) = LOWER($1)")
+        .bind(&input.name)
+        .fetch_optional(db.pool())
+        .await?;
     if taken.is_some() {
-        return Err(StoreError::field(
-            "name",
-            "A skill with this name already exists.",
-        ));
+        return Err(StoreError::field("name", "A skill with this name already exists."));
     }
     let mut tx = db.begin().await?;
     let [l1, l2, l3, l4, l5] = &input.levels;
@@ -175,25 +170,15 @@ pub async fn create(
 }
 
 /// Changes a skill's name, description or level descriptors.
-pub async fn update(
-    db: &Db,
-    actor: &Actor,
-    id: i64,
-    input: &SkillInput,
-    now: Timestamp,
-) -> StoreResult<()> {
+pub async fn update(db: &Db, actor: &Actor, id: i64, input: &SkillInput, now: Timestamp) -> StoreResult<()> {
     let old = get(db, id).await?;
-    let taken: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM skills WHERE LOWER(name) = LOWER($1) AND id <> $2")
-            .bind(&input.name)
-            .bind(id)
-            .fetch_optional(db.pool())
-            .await?;
+    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM skills WHERE LOWER(name) = LOWER($1) AND id <> $2")
+        .bind(&input.name)
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
     if taken.is_some() {
-        return Err(StoreError::field(
-            "name",
-            "A skill with this name already exists.",
-        ));
+        return Err(StoreError::field("name", "A skill with this name already exists."));
     }
     let mut tx = db.begin().await?;
     let [l1, l2, l3, l4, l5] = &input.levels;
@@ -208,23 +193,13 @@ pub async fn update(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    let mut changes = vec![
-        ("name", old.name, input.name.clone()),
-        ("description", old.description, input.description.clone()),
-    ];
+    let mut changes =
+        vec![("name", old.name, input.name.clone()), ("description", old.description, input.description.clone())];
     let labels = ["level 1", "level 2", "level 3", "level 4", "level 5"];
     for (i, label) in labels.iter().enumerate() {
         changes.push((label, old.levels[i].clone(), input.levels[i].clone()));
     }
-    audit::record(
-        &mut tx,
-        actor,
-        "skill.update",
-        &format!("skill:{id}"),
-        &diff_summary(&changes),
-        now,
-    )
-    .await?;
+    audit::record(&mut tx, actor, "skill.update", &format!("skill:{id}"), &diff_summary(&changes), now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -272,13 +247,11 @@ pub async fn set_level(
 ) -> StoreResult<()> {
     let skill = get(db, skill_id).await?;
     people::get(db, person_id).await?;
-    let old: Option<i64> = sqlx::query_scalar(
-        "SELECT level FROM person_skills WHERE person_id = $1 AND skill_id = $2",
-    )
-    .bind(person_id)
-    .bind(skill_id)
-    .fetch_optional(db.pool())
-    .await?;
+    let old: Option<i64> = sqlx::query_scalar("SELECT level FROM person_skills WHERE person_id = $1 AND skill_id = $2")
+        .bind(person_id)
+        .bind(skill_id)
+        .fetch_optional(db.pool())
+        .await?;
     let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO person_skills (person_id, skill_id, level, assessed_by, assessed_on, evidence) VALUES ($1, $2, $3, $4, $5, $6) \
@@ -298,31 +271,15 @@ pub async fn set_level(
         skill.name,
         old.map_or("none".to_string(), |l| l.to_string()),
         level.get(),
-        evidence.map_or(String::new(), |e| format!(
-            "; evidence: \u{201c}{e}\u{201d}"
-        ))
+        evidence.map_or(String::new(), |e| format!("; evidence: \u{201c}{e}\u{201d}"))
     );
-    audit::record(
-        &mut tx,
-        actor,
-        "person.skill.set",
-        &format!("person:{person_id}"),
-        &summary,
-        now,
-    )
-    .await?;
+    audit::record(&mut tx, actor, "person.skill.set", &format!("person:{person_id}"), &summary, now).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Removes a skill from a person's record.
-pub async fn remove_level(
-    db: &Db,
-    actor: &Actor,
-    person_id: i64,
-    skill_id: i64,
-    now: Timestamp,
-) -> StoreResult<()> {
+pub async fn remove_level(db: &Db, actor: &Actor, person_id: i64, skill_id: i64, now: Timestamp) -> StoreResult<()> {
     let skill = get(db, skill_id).await?;
     let mut tx = db.begin().await?;
     let done = sqlx::query("DELETE FROM person_skills WHERE person_id = $1 AND skill_id = $2")
@@ -331,10 +288,7 @@ pub async fn remove_level(
         .execute(&mut *tx)
         .await?;
     if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound(format!(
-            "{} on person {person_id}",
-            skill.name
-        )));
+        return Err(StoreError::NotFound(format!("{} on person {person_id}", skill.name)));
     }
     audit::record(
         &mut tx,
@@ -406,13 +360,7 @@ pub async fn set_goal(
 }
 
 /// Ends a learning goal.
-pub async fn remove_goal(
-    db: &Db,
-    actor: &Actor,
-    person_id: i64,
-    skill_id: i64,
-    now: Timestamp,
-) -> StoreResult<()> {
+pub async fn remove_goal(db: &Db, actor: &Actor, person_id: i64, skill_id: i64, now: Timestamp) -> StoreResult<()> {
     let skill = get(db, skill_id).await?;
     let mut tx = db.begin().await?;
     sqlx::query("DELETE FROM learning_goals WHERE person_id = $1 AND skill_id = $2")
@@ -435,16 +383,12 @@ pub async fn remove_goal(
 
 /// A person's capacity per channel.
 pub async fn capacities_of(db: &Db, person_id: i64) -> StoreResult<Vec<Capacity>> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT channel, capacity FROM capacities WHERE person_id = $1 ORDER BY channel",
-    )
-    .bind(person_id)
-    .fetch_all(db.pool())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(channel, capacity)| Capacity { channel, capacity })
-        .collect())
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT channel, capacity FROM capacities WHERE person_id = $1 ORDER BY channel")
+            .bind(person_id)
+            .fetch_all(db.pool())
+            .await?;
+    Ok(rows.into_iter().map(|(channel, capacity)| Capacity { channel, capacity }).collect())
 }
 
 /// Sets a person's capacity on one channel.
@@ -457,12 +401,11 @@ pub async fn set_capacity(
     now: Timestamp,
 ) -> StoreResult<()> {
     people::get(db, person_id).await?;
-    let old: Option<i64> =
-        sqlx::query_scalar("SELECT capacity FROM capacities WHERE person_id = $1 AND channel = $2")
-            .bind(person_id)
-            .bind(channel)
-            .fetch_optional(db.pool())
-            .await?;
+    let old: Option<i64> = sqlx::query_scalar("SELECT capacity FROM capacities WHERE person_id = $1 AND channel = $2")
+        .bind(person_id)
+        .bind(channel)
+        .fetch_optional(db.pool())
+        .await?;
     let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO capacities (person_id, channel, capacity) VALUES ($1, $2, $3) ON CONFLICT (person_id, channel) DO UPDATE SET capacity = excluded.capacity",
@@ -472,63 +415,32 @@ pub async fn set_capacity(
     .bind(capacity)
     .execute(&mut *tx)
     .await?;
-    let summary = format!(
-        "{channel} capacity: {} \u{2192} {capacity}",
-        old.map_or("none".to_string(), |c| c.to_string())
-    );
-    audit::record(
-        &mut tx,
-        actor,
-        "person.capacity.set",
-        &format!("person:{person_id}"),
-        &summary,
-        now,
-    )
-    .await?;
+    let summary =
+        format!("{channel} capacity: {} \u{2192} {capacity}", old.map_or("none".to_string(), |c| c.to_string()));
+    audit::record(&mut tx, actor, "person.capacity.set", &format!("person:{person_id}"), &summary, now).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// The matrix for the people in scope (optionally one team), on `day`.
-pub async fn matrix(
-    db: &Db,
-    scope: &Scope,
-    team_filter: Option<i64>,
-    day: Date,
-) -> StoreResult<Matrix> {
+pub async fn matrix(db: &Db, scope: &Scope, team_filter: Option<i64>, day: Date) -> StoreResult<Matrix> {
     let skills = list(db).await?;
     let people = people::list(db, scope, team_filter, day).await?;
     let column: HashMap<i64, usize> = skills.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
     let mut rows: Vec<MatrixRow> = people
         .into_iter()
-        .map(|person| MatrixRow {
-            person,
-            cells: vec![
-                MatrixCell {
-                    level: None,
-                    learning: false
-                };
-                skills.len()
-            ],
-        })
+        .map(|person| MatrixRow { person, cells: vec![MatrixCell { level: None, learning: false }; skills.len()] })
         .collect();
-    let index: HashMap<i64, usize> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.person.id, i))
-        .collect();
+    let index: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, r)| (r.person.id, i)).collect();
     let levels: Vec<(i64, i64, i64)> =
-        sqlx::query_as("SELECT person_id, skill_id, level FROM person_skills")
-            .fetch_all(db.pool())
-            .await?;
+        sqlx::query_as("SELECT person_id, skill_id, level FROM person_skills").fetch_all(db.pool()).await?;
     for (person_id, skill_id, level) in levels {
         if let (Some(&r), Some(&c)) = (index.get(&person_id), column.get(&skill_id)) {
             rows[r].cells[c].level = Some(level);
         }
     }
-    let goals: Vec<(i64, i64)> = sqlx::query_as("SELECT person_id, skill_id FROM learning_goals")
-        .fetch_all(db.pool())
-        .await?;
+    let goals: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT person_id, skill_id FROM learning_goals").fetch_all(db.pool()).await?;
     for (person_id, skill_id) in goals {
         if let (Some(&r), Some(&c)) = (index.get(&person_id), column.get(&skill_id)) {
             rows[r].cells[c].learning = true;

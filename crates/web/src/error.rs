@@ -57,10 +57,7 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, axum::Json(self)).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         response
     }
 }
@@ -87,9 +84,7 @@ pub enum ApiError {
     #[error("Some fields need correcting: {0}")]
     Invalid(FieldErrors),
     /// 500: something failed inside; the cause is logged, not shown.
-    #[error(
-        "Something went wrong on our side. Try again; if it keeps happening, tell your administrator."
-    )]
+    #[error("Something went wrong on our side. Try again; if it keeps happening, tell your administrator.")]
     Internal(String),
 }
 
@@ -154,9 +149,7 @@ pub enum PageError {
     #[error("{0}")]
     BadRequest(String),
     /// 500; the cause is logged, not shown.
-    #[error(
-        "Something went wrong on our side. Try again; if it keeps happening, tell your administrator."
-    )]
+    #[error("Something went wrong on our side. Try again; if it keeps happening, tell your administrator.")]
     Internal(String),
 }
 

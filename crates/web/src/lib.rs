@@ -45,191 +45,44 @@ pub fn build(state: AppState) -> App {
         .public(Method::GET, "/login", account::login_page)
         .public(Method::POST, "/login", account::login)
         .public(Method::GET, "/assets/{file}", assets::serve)
-        .page(
-            Method::POST,
-            "/logout",
-            Action::ManageOwnAccount,
-            account::logout,
-        )
+        .page(Method::POST, "/logout", Action::ManageOwnAccount, account::logout)
         .page(Method::GET, "/", Action::ViewHome, home::show)
-        .page(
-            Method::GET,
-            "/account",
-            Action::ManageOwnAccount,
-            account::show,
-        )
-        .page(
-            Method::POST,
-            "/account/password",
-            Action::ManageOwnAccount,
-            account::change_password,
-        )
-        .page(
-            Method::POST,
-            "/account/tokens",
-            Action::ManageOwnAccount,
-            account::create_token,
-        )
-        .page(
-            Method::POST,
-            "/account/tokens/{id}/revoke",
-            Action::ManageOwnAccount,
-            account::revoke_token,
-        )
+        .page(Method::GET, "/account", Action::ManageOwnAccount, account::show)
+        .page(Method::POST, "/account/password", Action::ManageOwnAccount, account::change_password)
+        .page(Method::POST, "/account/tokens", Action::ManageOwnAccount, account::create_token)
+        .page(Method::POST, "/account/tokens/{id}/revoke", Action::ManageOwnAccount, account::revoke_token)
         .page(Method::GET, "/people", Action::ListPeople, people::list)
-        .page(
-            Method::GET,
-            "/people/new",
-            Action::CreatePerson,
-            people::new_form,
-        )
-        .page(
-            Method::POST,
-            "/people/new",
-            Action::CreatePerson,
-            people::create,
-        )
-        .page(
-            Method::GET,
-            "/people/{id}",
-            Action::ViewPerson,
-            person::show,
-        )
-        .page(
-            Method::GET,
-            "/people/{id}/edit",
-            Action::EditPerson,
-            people::edit_form,
-        )
-        .page(
-            Method::POST,
-            "/people/{id}/edit",
-            Action::EditPerson,
-            people::update,
-        )
-        .page(
-            Method::POST,
-            "/people/{id}/skills",
-            Action::EditPersonSkills,
-            person::set_skill,
-        )
-        .page(
-            Method::POST,
-            "/people/{id}/goals",
-            Action::EditPersonSkills,
-            person::set_goal,
-        )
-        .page(
-            Method::POST,
-            "/people/{id}/goals/{skill_id}/remove",
-            Action::EditPersonSkills,
-            person::remove_goal,
-        )
-        .page(
-            Method::POST,
-            "/people/{id}/capacity",
-            Action::EditPersonSkills,
-            person::set_capacity,
-        )
-        .page(
-            Method::POST,
-            "/people/{id}/absences",
-            Action::ManageAbsence,
-            person::add_absence,
-        )
-        .page(
-            Method::POST,
-            "/people/{id}/team",
-            Action::ManageTeams,
-            person::move_team,
-        )
+        .page(Method::GET, "/people/new", Action::CreatePerson, people::new_form)
+        .page(Method::POST, "/people/new", Action::CreatePerson, people::create)
+        .page(Method::GET, "/people/{id}", Action::ViewPerson, person::show)
+        .page(Method::GET, "/people/{id}/edit", Action::EditPerson, people::edit_form)
+        .page(Method::POST, "/people/{id}/edit", Action::EditPerson, people::update)
+        .page(Method::POST, "/people/{id}/skills", Action::EditPersonSkills, person::set_skill)
+        .page(Method::POST, "/people/{id}/goals", Action::EditPersonSkills, person::set_goal)
+        .page(Method::POST, "/people/{id}/goals/{skill_id}/remove", Action::EditPersonSkills, person::remove_goal)
+        .page(Method::POST, "/people/{id}/capacity", Action::EditPersonSkills, person::set_capacity)
+        .page(Method::POST, "/people/{id}/absences", Action::ManageAbsence, person::add_absence)
+        .page(Method::POST, "/people/{id}/team", Action::ManageTeams, person::move_team)
         .page(Method::GET, "/teams", Action::ListTeams, teams::list)
-        .page(
-            Method::GET,
-            "/teams/new",
-            Action::ManageTeams,
-            teams::new_form,
-        )
-        .page(
-            Method::POST,
-            "/teams/new",
-            Action::ManageTeams,
-            teams::create,
-        )
+        .page(Method::GET, "/teams/new", Action::ManageTeams, teams::new_form)
+        .page(Method::POST, "/teams/new", Action::ManageTeams, teams::create)
         .page(Method::GET, "/teams/{id}", Action::ViewTeam, teams::show)
-        .page(
-            Method::GET,
-            "/teams/{id}/edit",
-            Action::ManageTeams,
-            teams::edit_form,
-        )
-        .page(
-            Method::POST,
-            "/teams/{id}/edit",
-            Action::ManageTeams,
-            teams::update,
-        )
+        .page(Method::GET, "/teams/{id}/edit", Action::ManageTeams, teams::edit_form)
+        .page(Method::POST, "/teams/{id}/edit", Action::ManageTeams, teams::update)
         .page(Method::GET, "/skills", Action::ViewSkills, skills::list)
-        .page(
-            Method::GET,
-            "/skills/new",
-            Action::ManageSkills,
-            skills::new_form,
-        )
-        .page(
-            Method::POST,
-            "/skills/new",
-            Action::ManageSkills,
-            skills::create,
-        )
-        .page(
-            Method::GET,
-            "/skills/{id}/edit",
-            Action::ManageSkills,
-            skills::edit_form,
-        )
-        .page(
-            Method::POST,
-            "/skills/{id}/edit",
-            Action::ManageSkills,
-            skills::update,
-        )
-        .page(
-            Method::GET,
-            "/skills/matrix",
-            Action::ViewSkillsMatrix,
-            skills::matrix,
-        )
-        .page(
-            Method::GET,
-            "/admin/users",
-            Action::ManageUsers,
-            admin::users,
-        )
-        .page(
-            Method::POST,
-            "/admin/users",
-            Action::ManageUsers,
-            admin::create_user,
-        )
-        .page(
-            Method::POST,
-            "/admin/users/{id}",
-            Action::ManageUsers,
-            admin::update_user,
-        )
-        .page(
-            Method::POST,
-            "/admin/users/{id}/reset",
-            Action::ManageUsers,
-            admin::reset_password,
-        )
-        .page(
-            Method::GET,
-            "/admin/audit",
-            Action::ViewAudit,
-            admin::audit_trail,
-        )
+        .page(Method::GET, "/skills/new", Action::ManageSkills, skills::new_form)
+        .page(Method::POST, "/skills/new", Action::ManageSkills, skills::create)
+        .page(Method::GET, "/skills/{id}/edit", Action::ManageSkills, skills::edit_form)
+        .page(Method::POST, "/skills/{id}/edit", Action::ManageSkills, skills::update)
+        .page(Method::GET, "/skills/matrix", Action::ViewSkillsMatrix, skills::matrix)
+        .page(Method::GET, "/admin/users", Action::ManageUsers, admin::users)
+        .page(Method::POST, "/admin/users", Action::ManageUsers, admin::create_user)
+        .page(Method::POST, "/admin/users/{id}", Action::ManageUsers, admin::update_user)
+        .page(Method::POST, "/admin/users/{id}/reset", Action::ManageUsers, admin::reset_password)
+        .page(Method::GET, "/admin/audit", Action::ViewAudit, admin::audit_trail)
+        .page(Method::GET, "/admin/organisation", Action::ManageSettings, admin::organisation)
+        .page(Method::POST, "/admin/organisation", Action::ManageSettings, admin::save_organisation)
+        .page(Method::POST, "/sites", Action::ManageTeams, teams::create_site)
         .page(Method::GET, "/api/docs", Action::ViewHome, apidocs::show)
         .api(Action::ViewHome, routes!(api::directory::me))
         .api(Action::ListPeople, routes!(api::people::list))
@@ -251,11 +104,7 @@ pub fn build(state: AppState) -> App {
     let (router, routes, openapi) = r.finish();
     let openapi = Arc::new(openapi);
     let router = router.layer(Extension(ApiDocument(openapi.clone())));
-    App {
-        router,
-        routes,
-        openapi,
-    }
+    App { router, routes, openapi }
 }
 
 async fn healthz() -> &'static str {
@@ -268,9 +117,8 @@ async fn openapi_json(Extension(doc): Extension<ApiDocument>) -> impl IntoRespon
 
 async fn metrics(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
     let mut response = state.metrics.render().into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
-    );
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"));
     response
 }

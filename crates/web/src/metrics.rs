@@ -29,9 +29,7 @@ impl Metrics {
         let Ok(mut series) = self.series.lock() else {
             return;
         };
-        let entry = series
-            .entry((method.to_string(), route.to_string(), status))
-            .or_default();
+        let entry = series.entry((method.to_string(), route.to_string(), status)).or_default();
         entry.count += 1;
         entry.sum_seconds += seconds;
         for (i, bound) in BUCKETS.iter().enumerate() {
@@ -57,9 +55,7 @@ impl Metrics {
                 s.count
             );
         }
-        out.push_str(
-            "# HELP crewdeck_http_request_duration_seconds Time to answer HTTP requests.\n",
-        );
+        out.push_str("# HELP crewdeck_http_request_duration_seconds Time to answer HTTP requests.\n");
         out.push_str("# TYPE crewdeck_http_request_duration_seconds histogram\n");
         let mut merged: BTreeMap<(String, String), Series> = BTreeMap::new();
         for ((method, route, _), s) in series.iter() {
@@ -79,21 +75,9 @@ impl Metrics {
                     s.buckets[i]
                 );
             }
-            let _ = writeln!(
-                out,
-                "crewdeck_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
-                s.count
-            );
-            let _ = writeln!(
-                out,
-                "crewdeck_http_request_duration_seconds_sum{{{labels}}} {}",
-                s.sum_seconds
-            );
-            let _ = writeln!(
-                out,
-                "crewdeck_http_request_duration_seconds_count{{{labels}}} {}",
-                s.count
-            );
+            let _ = writeln!(out, "crewdeck_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", s.count);
+            let _ = writeln!(out, "crewdeck_http_request_duration_seconds_sum{{{labels}}} {}", s.sum_seconds);
+            let _ = writeln!(out, "crewdeck_http_request_duration_seconds_count{{{labels}}} {}", s.count);
         }
         out
     }
@@ -113,9 +97,7 @@ mod tests {
         m.observe("GET", "/people", 200, Duration::from_millis(3));
         m.observe("GET", "/people", 200, Duration::from_millis(30));
         let text = m.render();
-        assert!(text.contains(
-            "crewdeck_http_requests_total{method=\"GET\",route=\"/people\",status=\"200\"} 2"
-        ));
+        assert!(text.contains("crewdeck_http_requests_total{method=\"GET\",route=\"/people\",status=\"200\"} 2"));
         assert!(text.contains("le=\"0.005\"} 1"));
         assert!(text.contains("le=\"0.05\"} 2"));
         assert!(text.contains("le=\"+Inf\"} 2"));

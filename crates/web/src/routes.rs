@@ -63,12 +63,7 @@ fn filter(method: &Method) -> MethodFilter {
 impl Routes {
     /// An empty set of routes over `state`, with the base OpenAPI document.
     pub fn new(state: AppState, openapi: OpenApi) -> Self {
-        Self {
-            state,
-            router: Router::new(),
-            openapi,
-            table: Vec::new(),
-        }
+        Self { state, router: Router::new(), openapi, table: Vec::new() }
     }
 
     /// A route anyone may reach.
@@ -78,11 +73,7 @@ impl Routes {
         T: 'static,
     {
         self.router = self.router.route(path, on(filter(&method), handler));
-        self.table.push(RouteInfo {
-            method,
-            path: path.to_string(),
-            access: RouteAccess::Public,
-        });
+        self.table.push(RouteInfo { method, path: path.to_string(), access: RouteAccess::Public });
         self
     }
 
@@ -94,20 +85,12 @@ impl Routes {
     {
         let route = self.guarded(on(filter(&method), handler), action);
         self.router = self.router.route(path, route);
-        self.table.push(RouteInfo {
-            method,
-            path: path.to_string(),
-            access: RouteAccess::Guarded(action),
-        });
+        self.table.push(RouteInfo { method, path: path.to_string(), access: RouteAccess::Guarded(action) });
         self
     }
 
     /// A JSON route guarded by `action`, documented by its `#[utoipa::path]`.
-    pub fn api(
-        mut self,
-        action: Action,
-        (schemas, paths, route): UtoipaMethodRouter<AppState>,
-    ) -> Self {
+    pub fn api(mut self, action: Action, (schemas, paths, route): UtoipaMethodRouter<AppState>) -> Self {
         for (path, item) in &paths.paths {
             let operations = [
                 (Method::GET, item.get.is_some()),
@@ -118,11 +101,7 @@ impl Routes {
             ];
             for (method, present) in operations {
                 if present {
-                    self.table.push(RouteInfo {
-                        method,
-                        path: path.clone(),
-                        access: RouteAccess::Guarded(action),
-                    });
+                    self.table.push(RouteInfo { method, path: path.clone(), access: RouteAccess::Guarded(action) });
                 }
             }
             let guarded = self.guarded(route.clone(), action);
@@ -142,10 +121,7 @@ impl Routes {
     }
 
     fn guarded(&self, route: MethodRouter<AppState>, action: Action) -> MethodRouter<AppState> {
-        route.route_layer(middleware::from_fn_with_state(
-            (self.state.clone(), action),
-            crate::session::guard,
-        ))
+        route.route_layer(middleware::from_fn_with_state((self.state.clone(), action), crate::session::guard))
     }
 
     /// The finished application with its cross-cutting layers, the route table and the API document.
@@ -157,10 +133,7 @@ impl Routes {
             .layer(middleware::from_fn(problem_for_api_errors))
             .layer(RequestBodyLimitLayer::new(4 * 1024 * 1024))
             .layer(CompressionLayer::new())
-            .layer(TimeoutLayer::with_status_code(
-                StatusCode::SERVICE_UNAVAILABLE,
-                Duration::from_secs(30),
-            ))
+            .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
             .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))
             .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
             .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
@@ -179,16 +152,12 @@ impl Routes {
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
     connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
-fn security_header(
-    name: header::HeaderName,
-    value: &'static str,
-) -> SetResponseHeaderLayer<HeaderValue> {
+fn security_header(name: header::HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }
 
 async fn not_found(req: Request) -> Response {
-    let detail =
-        "There is nothing at this address. Check the link, or start again from the home page.";
+    let detail = "There is nothing at this address. Check the link, or start again from the home page.";
     if req.uri().path().starts_with("/api/") {
         Problem::new(StatusCode::NOT_FOUND, detail).into_response()
     } else {
@@ -215,15 +184,9 @@ async fn problem_for_api_errors(req: Request, next: Next) -> Response {
     if is_problem {
         return response;
     }
-    let body = axum::body::to_bytes(response.into_body(), 64 * 1024)
-        .await
-        .unwrap_or_default();
+    let body = axum::body::to_bytes(response.into_body(), 64 * 1024).await.unwrap_or_default();
     let text = String::from_utf8_lossy(&body).trim().to_string();
-    let detail = if text.is_empty() {
-        status.canonical_reason().unwrap_or("Error").to_string()
-    } else {
-        text
-    };
+    let detail = if text.is_empty() { status.canonical_reason().unwrap_or("Error").to_string() } else { text };
     Problem::new(status, detail).into_response()
 }
 
@@ -232,20 +195,12 @@ async fn problem_for_api_errors(req: Request, next: Next) -> Response {
 async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().as_str().to_string();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "(unmatched)".to_string(), |p| p.as_str().to_string());
+    let route =
+        req.extensions().get::<MatchedPath>().map_or_else(|| "(unmatched)".to_string(), |p| p.as_str().to_string());
     let response = next.run(req).await;
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
     state.metrics.observe(&method, &route, status, elapsed);
-    tracing::debug!(
-        method,
-        route,
-        status,
-        elapsed_ms = elapsed.as_secs_f64() * 1000.0,
-        "request"
-    );
+    tracing::debug!(method, route, status, elapsed_ms = elapsed.as_secs_f64() * 1000.0, "request");
     response
 }

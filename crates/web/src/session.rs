@@ -42,20 +42,12 @@ impl Session {
 
     /// Fails with 403 unless the caller may perform `action` on `subject`.
     pub fn require_page(&self, action: Action, subject: &Subject) -> Result<(), PageError> {
-        if self.may(action, subject) {
-            Ok(())
-        } else {
-            Err(PageError::Forbidden)
-        }
+        if self.may(action, subject) { Ok(()) } else { Err(PageError::Forbidden) }
     }
 
     /// Fails with a 403 problem unless the caller may perform `action` on `subject`.
     pub fn require_api(&self, action: Action, subject: &Subject) -> Result<(), ApiError> {
-        if self.may(action, subject) {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden)
-        }
+        if self.may(action, subject) { Ok(()) } else { Err(ApiError::Forbidden) }
     }
 
     /// How the caller appears in the audit trail.
@@ -81,12 +73,7 @@ fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
 /// Looks up the caller, if any. The second value is true for API-token callers.
@@ -114,11 +101,7 @@ pub async fn resolve(
         }
         _ => Vec::new(),
     };
-    let actor = Actor {
-        role: user.role,
-        person_id: user.person_id,
-        led_team_ids,
-    };
+    let actor = Actor { role: user.role, person_id: user.person_id, led_team_ids };
     Ok(Some((Session { user, actor, csrf }, via_token)))
 }
 
@@ -142,11 +125,7 @@ fn deny(api: bool, status: StatusCode, detail: &str) -> Response {
 /// Runs before every guarded route: finds the caller, checks the route's action
 /// against the policy, enforces CSRF on cookie-authenticated writes, and sends
 /// users with a one-time password to change it first.
-pub async fn guard(
-    State((state, action)): State<(AppState, Action)>,
-    req: Request,
-    next: Next,
-) -> Response {
+pub async fn guard(State((state, action)): State<(AppState, Action)>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let api = is_api(&path);
     let resolved = match resolve(&state, req.headers()).await {
@@ -169,18 +148,13 @@ pub async fn guard(
     };
     if session.user.must_change_password && action != Action::ManageOwnAccount {
         return if api {
-            deny(
-                true,
-                StatusCode::FORBIDDEN,
-                "Change your one-time password at /account before using the API.",
-            )
+            deny(true, StatusCode::FORBIDDEN, "Change your one-time password at /account before using the API.")
         } else {
             Redirect::to("/account?first=1").into_response()
         };
     }
     if session.access(action) == Access::None {
-        let detail =
-            "You do not have permission to do that. Ask an administrator if you need access.";
+        let detail = "You do not have permission to do that. Ask an administrator if you need access.";
         return if api {
             deny(true, StatusCode::FORBIDDEN, detail)
         } else {
@@ -191,38 +165,20 @@ pub async fn guard(
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method && !via_token {
         if !same_origin(req.headers()) {
-            return deny(
-                api,
-                StatusCode::FORBIDDEN,
-                "This request came from another site, so it was refused.",
-            );
+            return deny(api, StatusCode::FORBIDDEN, "This request came from another site, so it was refused.");
         }
         let (parts, body) = req.into_parts();
         let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
             Ok(b) => b,
             Err(_) => {
-                return deny(
-                    api,
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "The form is too large. Send less data at once.",
-                );
+                return deny(api, StatusCode::PAYLOAD_TOO_LARGE, "The form is too large. Send less data at once.");
             }
         };
-        let header_token = parts
-            .headers
-            .get(CSRF_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
+        let header_token = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
         let form_token = form_field(&bytes, CSRF_FIELD);
         let presented = header_token.or(form_token).unwrap_or_default();
-        if session.csrf.is_empty()
-            || !constant_time_eq(presented.as_bytes(), session.csrf.as_bytes())
-        {
-            return deny(
-                api,
-                StatusCode::FORBIDDEN,
-                "This form has expired. Reload the page and try again.",
-            );
+        if session.csrf.is_empty() || !constant_time_eq(presented.as_bytes(), session.csrf.as_bytes()) {
+            return deny(api, StatusCode::FORBIDDEN, "This form has expired. Reload the page and try again.");
         }
         req = Request::from_parts(parts, Body::from(bytes));
     }
@@ -230,14 +186,8 @@ pub async fn guard(
     let response = next.run(req).await;
     // Error pages rendered without the caller (from PageError) are drawn again
     // with the caller's navigation, so a refusal never strands them.
-    match response
-        .extensions()
-        .get::<crate::pages::ErrorPageInfo>()
-        .cloned()
-    {
-        Some(info) if !api => {
-            crate::pages::error_page_for(&session, response.status(), &info.message)
-        }
+    match response.extensions().get::<crate::pages::ErrorPageInfo>().cloned() {
+        Some(info) if !api => crate::pages::error_page_for(&session, response.status(), &info.message),
         _ => response,
     }
 }
@@ -259,9 +209,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
     let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    origin
-        .split_once("://")
-        .is_some_and(|(_, rest)| rest == host)
+    origin.split_once("://").is_some_and(|(_, rest)| rest == host)
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -270,9 +218,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// Percent-encodes a value for a query string.
 pub fn urlencode(value: &str) -> String {
-    serde_urlencoded::to_string([("v", value)])
-        .map(|s| s[2..].to_string())
-        .unwrap_or_default()
+    serde_urlencoded::to_string([("v", value)]).map(|s| s[2..].to_string()).unwrap_or_default()
 }
 
 /// The `Set-Cookie` value that starts a session.
@@ -286,10 +232,7 @@ pub fn session_set_cookie(id: &str, secure: bool) -> String {
 
 /// The `Set-Cookie` value that ends a session.
 pub fn session_clear_cookie(secure: bool) -> String {
-    format!(
-        "{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        if secure { "; Secure" } else { "" }
-    )
+    format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}", if secure { "; Secure" } else { "" })
 }
 
 #[cfg(test)]
@@ -299,10 +242,7 @@ mod tests {
     #[test]
     fn finds_cookies_among_several() {
         let mut headers = HeaderMap::new();
-        headers.insert(
-            header::COOKIE,
-            "a=1; crewdeck_session=abc; b=2".parse().unwrap(),
-        );
+        headers.insert(header::COOKIE, "a=1; crewdeck_session=abc; b=2".parse().unwrap());
         assert_eq!(cookie_value(&headers, COOKIE), Some("abc"));
     }
 
@@ -318,10 +258,7 @@ mod tests {
 
     #[test]
     fn csrf_field_is_read_from_forms() {
-        assert_eq!(
-            form_field(b"name=x&_csrf=tok", CSRF_FIELD).as_deref(),
-            Some("tok")
-        );
+        assert_eq!(form_field(b"name=x&_csrf=tok", CSRF_FIELD).as_deref(), Some("tok"));
         assert!(!constant_time_eq(b"abc", b"abd"));
     }
 }

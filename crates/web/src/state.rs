@@ -1,6 +1,6 @@
 //! What every handler can reach: the database, the clock and the settings.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use crewdeck_store::Db;
 use jiff::Timestamp;
@@ -47,10 +47,7 @@ pub struct WebSettings {
 
 impl Default for WebSettings {
     fn default() -> Self {
-        Self {
-            secure_cookies: false,
-            time_zone: TimeZone::UTC,
-        }
+        Self { secure_cookies: false, time_zone: TimeZone::UTC }
     }
 }
 
@@ -65,17 +62,15 @@ pub struct AppState {
     pub settings: Arc<WebSettings>,
     /// Request counters for `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// The organisation's time zone as last saved here; starts from the settings.
+    time_zone: Arc<RwLock<TimeZone>>,
 }
 
 impl AppState {
     /// State over `db` with the given clock and settings.
     pub fn new(db: Db, clock: Clock, settings: WebSettings) -> Self {
-        Self {
-            db,
-            clock,
-            settings: Arc::new(settings),
-            metrics: Arc::new(Metrics::default()),
-        }
+        let time_zone = Arc::new(RwLock::new(settings.time_zone.clone()));
+        Self { db, clock, settings: Arc::new(settings), metrics: Arc::new(Metrics::default()), time_zone }
     }
 
     /// The current instant.
@@ -83,8 +78,20 @@ impl AppState {
         self.clock.now()
     }
 
+    /// The organisation's time zone.
+    pub fn time_zone(&self) -> TimeZone {
+        self.time_zone.read().map_or(TimeZone::UTC, |tz| tz.clone())
+    }
+
+    /// Uses a new time zone from now on (other servers pick it up when they restart).
+    pub fn set_time_zone(&self, time_zone: TimeZone) {
+        if let Ok(mut tz) = self.time_zone.write() {
+            *tz = time_zone;
+        }
+    }
+
     /// Today's date in the organisation's time zone.
     pub fn today(&self) -> Date {
-        self.now().to_zoned(self.settings.time_zone.clone()).date()
+        self.now().to_zoned(self.time_zone()).date()
     }
 }

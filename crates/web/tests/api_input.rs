@@ -16,15 +16,8 @@ fn assert_problem(reply: &common::Reply, status: StatusCode, what: &str) {
         reply.content_type()
     );
     let doc = reply.json();
-    assert_eq!(
-        doc["status"].as_u64(),
-        Some(u64::from(status.as_u16())),
-        "{what}"
-    );
-    assert!(
-        doc["detail"].as_str().is_some_and(|d| !d.is_empty()),
-        "{what}: a detail says what to do"
-    );
+    assert_eq!(doc["status"].as_u64(), Some(u64::from(status.as_u16())), "{what}");
+    assert!(doc["detail"].as_str().is_some_and(|d| !d.is_empty()), "{what}: a detail says what to do");
 }
 
 const GOOD_PERSON: &str = r#"{"name":"Nia Adeyemi","email":"nia@example.co.uk","job_role":"Customer service advisor","start_date":"2026-02-02","contracted_hours":37.5,"comm_channel":"chat","comm_style":"brief"}"#;
@@ -35,11 +28,7 @@ async fn malformed_unknown_wrong_and_oversize_bodies_are_problems() {
     let token = app.token(Role::OpsManager).await;
     let cases: [(&str, StatusCode, &str); 5] = [
         ("{\"name\": ", StatusCode::BAD_REQUEST, "malformed JSON"),
-        (
-            "[1,2,3]",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "an array instead of an object",
-        ),
+        ("[1,2,3]", StatusCode::UNPROCESSABLE_ENTITY, "an array instead of an object"),
         (
             r#"{"name":"A","email":"a@example.co.uk","job_role":"x","start_date":"2026-01-01","contracted_hours":37.5,"comm_channel":"chat","comm_style":"brief","salary":1}"#,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -57,35 +46,18 @@ async fn malformed_unknown_wrong_and_oversize_bodies_are_problems() {
         ),
     ];
     for (body, status, what) in cases {
-        let reply = app
-            .api(Method::POST, "/api/v1/people", &token, Some(body))
-            .await;
+        let reply = app.api(Method::POST, "/api/v1/people", &token, Some(body)).await;
         assert_problem(&reply, status, what);
     }
-    let invalid = app
-        .api(Method::POST, "/api/v1/people", &token, Some(cases[4].0))
-        .await
-        .json();
-    let fields: Vec<&str> = invalid["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
-    for field in [
-        "name",
-        "email",
-        "start_date",
-        "contracted_hours",
-        "comm_channel",
-    ] {
+    let invalid = app.api(Method::POST, "/api/v1/people", &token, Some(cases[4].0)).await.json();
+    let fields: Vec<&str> =
+        invalid["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    for field in ["name", "email", "start_date", "contracted_hours", "comm_channel"] {
         assert!(fields.contains(&field), "{field} is named among {fields:?}");
     }
 
     let huge = format!("{{\"name\": \"{}\"}}", "x".repeat(5 * 1024 * 1024));
-    let reply = app
-        .api(Method::POST, "/api/v1/people", &token, Some(&huge))
-        .await;
+    let reply = app.api(Method::POST, "/api/v1/people", &token, Some(&huge)).await;
     assert_problem(&reply, StatusCode::PAYLOAD_TOO_LARGE, "an oversize body");
 
     let no_type = Request::builder()
@@ -94,44 +66,30 @@ async fn malformed_unknown_wrong_and_oversize_bodies_are_problems() {
         .header(header::AUTHORIZATION, format!("Bearer {token}"))
         .body(Body::from(GOOD_PERSON))
         .unwrap();
-    assert_problem(
-        &app.send(no_type).await,
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "no content type",
-    );
+    assert_problem(&app.send(no_type).await, StatusCode::UNSUPPORTED_MEDIA_TYPE, "no content type");
 
     assert_problem(
-        &app.api(Method::GET, "/api/v1/people/abc", &token, None)
-            .await,
+        &app.api(Method::GET, "/api/v1/people/abc", &token, None).await,
         StatusCode::BAD_REQUEST,
         "a non-numeric id",
     );
     assert_problem(
-        &app.api(Method::GET, "/api/v1/people/999999", &token, None)
-            .await,
+        &app.api(Method::GET, "/api/v1/people/999999", &token, None).await,
         StatusCode::NOT_FOUND,
         "a missing person",
     );
     assert_problem(
-        &app.api(Method::GET, "/api/v1/nothing-here", &token, None)
-            .await,
+        &app.api(Method::GET, "/api/v1/nothing-here", &token, None).await,
         StatusCode::NOT_FOUND,
         "an unknown route",
     );
     assert_problem(
-        &app.api(Method::DELETE, "/api/v1/people", &token, None)
-            .await,
+        &app.api(Method::DELETE, "/api/v1/people", &token, None).await,
         StatusCode::METHOD_NOT_ALLOWED,
         "a wrong method",
     );
     assert_problem(
-        &app.api(
-            Method::PUT,
-            "/api/v1/people/1/skills/1",
-            &token,
-            Some(r#"{"level": 9}"#),
-        )
-        .await,
+        &app.api(Method::PUT, "/api/v1/people/1/skills/1", &token, Some(r#"{"level": 9}"#)).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "a level out of range",
     );
@@ -141,25 +99,15 @@ async fn malformed_unknown_wrong_and_oversize_bodies_are_problems() {
 async fn tokens_authenticate_and_good_requests_work() {
     let app = TestApp::demo().await;
     assert_problem(
-        &app.api(Method::GET, "/api/v1/people", "cdk_not-a-token", None)
-            .await,
+        &app.api(Method::GET, "/api/v1/people", "cdk_not-a-token", None).await,
         StatusCode::UNAUTHORIZED,
         "a bad token",
     );
-    let anonymous = app
-        .send(
-            Request::builder()
-                .uri("/api/v1/me")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let anonymous = app.send(Request::builder().uri("/api/v1/me").body(Body::empty()).unwrap()).await;
     assert_problem(&anonymous, StatusCode::UNAUTHORIZED, "no credentials");
 
     let token = app.token(Role::OpsManager).await;
-    let created = app
-        .api(Method::POST, "/api/v1/people", &token, Some(GOOD_PERSON))
-        .await;
+    let created = app.api(Method::POST, "/api/v1/people", &token, Some(GOOD_PERSON)).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let id = created.json()["id"].as_i64().unwrap();
     let skill = app
@@ -171,34 +119,15 @@ async fn tokens_authenticate_and_good_requests_work() {
         )
         .await;
     assert_eq!(skill.status, StatusCode::OK, "{}", skill.body);
-    let detail = app
-        .api(Method::GET, &format!("/api/v1/people/{id}"), &token, None)
-        .await
-        .json();
+    let detail = app.api(Method::GET, &format!("/api/v1/people/{id}"), &token, None).await.json();
     assert_eq!(detail["skills"][0]["level"], 3);
     assert_eq!(detail["name"], "Nia Adeyemi");
-    let me = app
-        .api(Method::GET, "/api/v1/me", &token, None)
-        .await
-        .json();
+    let me = app.api(Method::GET, "/api/v1/me", &token, None).await.json();
     assert_eq!(me["user"]["role"], "ops_manager");
 
     let admin = app.token(Role::Admin).await;
-    let events = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/audit?subject=person:{id}"),
-            &admin,
-            None,
-        )
-        .await
-        .json();
-    let actions: Vec<&str> = events
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let events = app.api(Method::GET, &format!("/api/v1/audit?subject=person:{id}"), &admin, None).await.json();
+    let actions: Vec<&str> = events.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["person.skill.set", "person.create"]);
 }
 
@@ -208,23 +137,10 @@ async fn the_openapi_document_lists_every_api_route() {
     let reply = app.get("/api/openapi.json", None).await;
     assert_eq!(reply.status, StatusCode::OK);
     let doc = reply.json();
-    assert_eq!(
-        doc["openapi"].as_str().map(|v| v.starts_with("3.1")),
-        Some(true)
-    );
-    for route in app
-        .app
-        .routes
-        .iter()
-        .filter(|r| r.path.starts_with("/api/v1/"))
-    {
+    assert_eq!(doc["openapi"].as_str().map(|v| v.starts_with("3.1")), Some(true));
+    for route in app.app.routes.iter().filter(|r| r.path.starts_with("/api/v1/")) {
         let op = &doc["paths"][&route.path][route.method.as_str().to_lowercase()];
-        assert!(
-            op.is_object(),
-            "{} {} is in the OpenAPI document",
-            route.method,
-            route.path
-        );
+        assert!(op.is_object(), "{} {} is in the OpenAPI document", route.method, route.path);
     }
     let mut summary: Vec<String> = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {

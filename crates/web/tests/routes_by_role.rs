@@ -1,10 +1,7 @@
 //! Every route of the router, for every role: the guard lets through exactly
 //! the roles the policy allows, and out-of-reach records are refused.
 
-#![expect(
-    clippy::unwrap_used,
-    reason = "fixture set-up in a test: a panic is the right failure"
-)]
+#![expect(clippy::unwrap_used, reason = "fixture set-up in a test: a panic is the right failure")]
 
 mod common;
 
@@ -34,52 +31,25 @@ async fn fixtures(app: &TestApp) -> Fixtures {
     let users = accounts::list(&app.db).await.unwrap();
     let own_person = Role::ALL
         .iter()
-        .map(|r| {
-            (
-                *r,
-                users
-                    .iter()
-                    .find(|u| u.role == *r)
-                    .unwrap()
-                    .person_id
-                    .unwrap(),
-            )
-        })
+        .map(|r| (*r, users.iter().find(|u| u.role == *r).unwrap().person_id.unwrap()))
         .collect::<HashMap<_, _>>();
     let leader = own_person[&Role::TeamLeader];
     let led_team = teams::led_by(&app.db, leader).await.unwrap()[0];
-    let everyone = people::list(&app.db, &Scope::All, None, common::TODAY)
-        .await
-        .unwrap();
-    let team_member = everyone
-        .iter()
-        .find(|p| p.team_id == Some(led_team) && p.id != own_person[&Role::Agent])
-        .unwrap()
-        .id;
-    let agent_team = people::team_ids_on(&app.db, own_person[&Role::Agent], common::TODAY)
-        .await
-        .unwrap()[0];
+    let everyone = people::list(&app.db, &Scope::All, None, common::TODAY).await.unwrap();
+    let team_member =
+        everyone.iter().find(|p| p.team_id == Some(led_team) && p.id != own_person[&Role::Agent]).unwrap().id;
+    let agent_team = people::team_ids_on(&app.db, own_person[&Role::Agent], common::TODAY).await.unwrap()[0];
     let other = everyone
         .iter()
-        .find(|p| {
-            p.team_id.is_some() && p.team_id != Some(led_team) && p.team_id != Some(agent_team)
-        })
+        .find(|p| p.team_id.is_some() && p.team_id != Some(led_team) && p.team_id != Some(agent_team))
         .unwrap();
     // A separate account for routes that change a user, so no caller loses its session.
     let email = crewdeck_core::people::Email::parse("email", "target@example.co.uk").unwrap();
     let actor = crewdeck_store::audit::Actor::system("test");
-    let target = accounts::create(
-        &app.db,
-        &actor,
-        &email,
-        "Target User",
-        Role::Agent,
-        None,
-        common::TODAY,
-        common::now(),
-    )
-    .await
-    .unwrap();
+    let target =
+        accounts::create(&app.db, &actor, &email, "Target User", Role::Agent, None, common::TODAY, common::now())
+            .await
+            .unwrap();
     Fixtures {
         own_person,
         team_member,
@@ -122,10 +92,7 @@ fn fill(path: &str, person: i64, team: i64, user: i64, token: i64) -> String {
 }
 
 async fn call(app: &TestApp, method: &Method, path: &str, caller: Option<&Caller>) -> StatusCode {
-    let mut builder = Request::builder()
-        .method(method.clone())
-        .uri(path)
-        .header(header::HOST, "crewdeck.test");
+    let mut builder = Request::builder().method(method.clone()).uri(path).header(header::HOST, "crewdeck.test");
     if let Some(c) = caller {
         builder = builder
             .header(header::COOKIE, &c.cookie)
@@ -155,9 +122,7 @@ async fn every_route_answers_each_role_as_the_policy_says() {
                 // A public route is never refused by the guard (an empty login form is
                 // still a failed login, 401, which is the handler's answer).
                 assert!(
-                    status != StatusCode::FORBIDDEN
-                        && status != StatusCode::SEE_OTHER
-                        && !status.is_server_error(),
+                    status != StatusCode::FORBIDDEN && status != StatusCode::SEE_OTHER && !status.is_server_error(),
                     "{} {path}: public route answered {status}",
                     route.method
                 );
@@ -173,20 +138,13 @@ async fn every_route_answers_each_role_as_the_policy_says() {
                 );
                 for role in Role::ALL {
                     let caller = app.caller(role).await;
-                    let token = accounts::create_token(&app.db, &caller.user, "t", common::now())
-                        .await
-                        .unwrap();
-                    let token_id =
-                        accounts::tokens_of(&app.db, caller.user.id).await.unwrap()[0].id;
+                    let token = accounts::create_token(&app.db, &caller.user, "t", common::now()).await.unwrap();
+                    let token_id = accounts::tokens_of(&app.db, caller.user.id).await.unwrap()[0].id;
                     drop(token);
                     let path = in_reach(&route.path, role, &f, token_id);
                     let status = call(&app, &route.method, &path, Some(&caller)).await;
                     let allowed = role_access(role, action) != Access::None;
-                    assert!(
-                        !status.is_server_error(),
-                        "{} {path} as {role}: server error {status}",
-                        route.method
-                    );
+                    assert!(!status.is_server_error(), "{} {path} as {role}: server error {status}", route.method);
                     if allowed {
                         assert!(
                             status != StatusCode::FORBIDDEN && status != StatusCode::UNAUTHORIZED,
@@ -206,22 +164,10 @@ async fn every_route_answers_each_role_as_the_policy_says() {
             }
         }
     }
-    let guarded = app
-        .app
-        .routes
-        .iter()
-        .filter(|r| matches!(r.access, RouteAccess::Guarded(_)))
-        .count();
+    let guarded = app.app.routes.iter().filter(|r| matches!(r.access, RouteAccess::Guarded(_))).count();
     let public = app.app.routes.len() - guarded;
-    assert_eq!(
-        checked,
-        guarded * Role::ALL.len() + public,
-        "every route × role was exercised"
-    );
-    assert!(
-        guarded >= 50,
-        "the table lists every guarded route ({guarded})"
-    );
+    assert_eq!(checked, guarded * Role::ALL.len() + public, "every route × role was exercised");
+    assert!(guarded >= 50, "the table lists every guarded route ({guarded})");
 }
 
 #[tokio::test]
@@ -240,43 +186,16 @@ async fn records_outside_a_role_s_reach_are_refused() {
     ];
     for (caller, path) in cases {
         let reply = app.get(&path, Some(caller)).await;
-        assert_eq!(
-            reply.status,
-            StatusCode::FORBIDDEN,
-            "{path} as {}",
-            caller.user.role
-        );
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path} as {}", caller.user.role);
     }
     let denied = app
-        .post_form(
-            &format!("/people/{}/skills", f.other_person),
-            &leader,
-            &[("skill_id", "1"), ("level", "3")],
-        )
+        .post_form(&format!("/people/{}/skills", f.other_person), &leader, &[("skill_id", "1"), ("level", "3")])
         .await;
     assert_eq!(denied.status, StatusCode::FORBIDDEN);
     let token = app.token(Role::TeamLeader).await;
-    let api = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/people/{}", f.other_person),
-            &token,
-            None,
-        )
-        .await;
+    let api = app.api(Method::GET, &format!("/api/v1/people/{}", f.other_person), &token, None).await;
     assert_eq!(api.status, StatusCode::FORBIDDEN);
-    let listed = app
-        .api(Method::GET, "/api/v1/people", &token, None)
-        .await
-        .json();
-    let ids: Vec<i64> = listed
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["id"].as_i64().unwrap())
-        .collect();
-    assert!(
-        ids.contains(&f.team_member) && !ids.contains(&f.other_person),
-        "a team leader lists only their teams"
-    );
+    let listed = app.api(Method::GET, "/api/v1/people", &token, None).await.json();
+    let ids: Vec<i64> = listed.as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();
+    assert!(ids.contains(&f.team_member) && !ids.contains(&f.other_person), "a team leader lists only their teams");
 }

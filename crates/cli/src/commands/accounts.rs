@@ -78,57 +78,43 @@ fn system_actor() -> Actor {
 
 /// Runs `user add`.
 pub async fn user_add(args: &UserAddArgs, db: &Db, out: &mut dyn Write) -> CliResult {
-    let email = Email::parse("email", &args.email)
-        .map_err(|e| CliError::input(format!("--email: {}", e.message)))?;
-    let name = required_text("name", &args.name, 120)
-        .map_err(|e| CliError::input(format!("--name: {}", e.message)))?;
-    let role = Role::parse("role", &args.role)
-        .map_err(|e| CliError::input(format!("--role: {}", e.message)))?;
+    let email = Email::parse("email", &args.email).map_err(|e| CliError::input(format!("--email: {}", e.message)))?;
+    let name = required_text("name", &args.name, 120).map_err(|e| CliError::input(format!("--name: {}", e.message)))?;
+    let role = Role::parse("role", &args.role).map_err(|e| CliError::input(format!("--role: {}", e.message)))?;
     let team = match &args.team {
         Some(t) => Some(accounts::find_team(db, t).await.map_err(input_error)?),
         None => None,
     };
     let now = jiff::Timestamp::now();
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
-    let account = accounts::create(db, &system_actor(), &email, &name, role, team, today, now)
-        .await
-        .map_err(input_error)?;
+    let account =
+        accounts::create(db, &system_actor(), &email, &name, role, team, today, now).await.map_err(input_error)?;
     if args.json {
         let doc = serde_json::json!({"email": account.user.email, "password": account.password});
         writeln!(out, "{doc}").map_err(|e| CliError::Failure(e.into()))?;
     } else {
-        writeln!(
-            out,
-            "Added {} <{}> as {}.",
-            account.user.name,
-            account.user.email,
-            role.label()
-        )
-        .map_err(|e| CliError::Failure(e.into()))?;
-        writeln!(out, "One-time password: {}", account.password)
+        writeln!(out, "Added {} <{}> as {}.", account.user.name, account.user.email, role.label())
             .map_err(|e| CliError::Failure(e.into()))?;
-        writeln!(
-            out,
-            "They must choose their own password when they first log in."
-        )
-        .map_err(|e| CliError::Failure(e.into()))?;
+        writeln!(out, "One-time password: {}", account.password).map_err(|e| CliError::Failure(e.into()))?;
+        writeln!(out, "They must choose their own password when they first log in.")
+            .map_err(|e| CliError::Failure(e.into()))?;
     }
     Ok(())
 }
 
 /// Runs `token create`.
 pub async fn token_create(args: &TokenCreateArgs, db: &Db, out: &mut dyn Write) -> CliResult {
-    let user = accounts::by_email(db, &args.email)
-        .await
-        .map_err(input_error)?
-        .filter(|u| u.active)
-        .ok_or_else(|| CliError::input(format!("--email: there is no active user with the email {}. Add one with crewdeck user add.", args.email.trim())))?;
-    let token = accounts::create_token(db, &user, args.name.trim(), jiff::Timestamp::now())
-        .await
-        .map_err(input_error)?;
+    let user =
+        accounts::by_email(db, &args.email).await.map_err(input_error)?.filter(|u| u.active).ok_or_else(|| {
+            CliError::input(format!(
+                "--email: there is no active user with the email {}. Add one with crewdeck user add.",
+                args.email.trim()
+            ))
+        })?;
+    let token =
+        accounts::create_token(db, &user, args.name.trim(), jiff::Timestamp::now()).await.map_err(input_error)?;
     if args.json {
-        writeln!(out, "{}", serde_json::json!({"token": token}))
-            .map_err(|e| CliError::Failure(e.into()))?;
+        writeln!(out, "{}", serde_json::json!({"token": token})).map_err(|e| CliError::Failure(e.into()))?;
     } else {
         writeln!(out, "{token}").map_err(|e| CliError::Failure(e.into()))?;
         eprintln!("Send it as Authorization: Bearer TOKEN. It will not be shown again.");

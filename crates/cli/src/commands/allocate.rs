@@ -33,9 +33,8 @@ pub fn run(args: &AllocateArgs, out: &mut dyn std::io::Write) -> CliResult {
     let problem = Problem::from_json(&text).map_err(|e| CliError::input(format!("{file}: {e}")))?;
     let allocation = allocate(&problem);
     let rendered = if args.json {
-        let mut json = serde_json::to_string_pretty(&allocation).map_err(|e| {
-            CliError::Failure(anyhow::anyhow!("cannot render the allocation as JSON: {e}"))
-        })?;
+        let mut json = serde_json::to_string_pretty(&allocation)
+            .map_err(|e| CliError::Failure(anyhow::anyhow!("cannot render the allocation as JSON: {e}")))?;
         json.push('\n');
         json
     } else {
@@ -57,18 +56,10 @@ fn render_tables(allocation: &Allocation) -> String {
     assigned.set_header(["item", "agent", "stretch", "rationale"]);
     for a in &allocation.assignments {
         let stretch = if a.stretch { "yes" } else { "" };
-        assigned.add_row([
-            a.item.as_str(),
-            a.agent.as_str(),
-            stretch,
-            a.rationale.as_str(),
-        ]);
+        assigned.add_row([a.item.as_str(), a.agent.as_str(), stretch, a.rationale.as_str()]);
     }
 
-    let mut text = format!(
-        "Assignments ({})\n{assigned}\n",
-        allocation.assignments.len()
-    );
+    let mut text = format!("Assignments ({})\n{assigned}\n", allocation.assignments.len());
     if !allocation.unassigned.is_empty() {
         let mut unassigned = Table::new();
         unassigned.load_preset(UTF8_FULL);
@@ -78,19 +69,13 @@ fn render_tables(allocation: &Allocation) -> String {
         for u in &allocation.unassigned {
             unassigned.add_row([u.item.as_str(), u.reason.as_str()]);
         }
-        text.push_str(&format!(
-            "\nUnassigned ({})\n{unassigned}\n",
-            allocation.unassigned.len()
-        ));
+        text.push_str(&format!("\nUnassigned ({})\n{unassigned}\n", allocation.unassigned.len()));
     }
 
     let mut summary = Table::new();
     summary.load_preset(UTF8_FULL);
     summary.set_header(["", "urgent", "high", "normal", "low"]);
-    for (label, counts) in [
-        ("assigned", allocation.summary.assigned),
-        ("unassigned", allocation.summary.unassigned),
-    ] {
+    for (label, counts) in [("assigned", allocation.summary.assigned), ("unassigned", allocation.summary.unassigned)] {
         summary.add_row([
             label.to_owned(),
             counts.urgent.to_string(),

@@ -34,12 +34,8 @@ pub async fn verify(db: &Db, json: bool, out: &mut dyn Write) -> CliResult {
         Err(VerifyError::Store(e)) => Err(CliError::Failure(e.into())),
         Err(e) => {
             if json {
-                writeln!(
-                    out,
-                    "{}",
-                    serde_json::json!({"ok": false, "events": null, "error": e.to_string()})
-                )
-                .map_err(|e| CliError::Failure(e.into()))?;
+                writeln!(out, "{}", serde_json::json!({"ok": false, "events": null, "error": e.to_string()}))
+                    .map_err(|e| CliError::Failure(e.into()))?;
             }
             Err(CliError::Failure(anyhow::anyhow!(
                 "{e}. Restore the database from a backup taken before that event and investigate who changed it."

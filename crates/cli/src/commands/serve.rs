@@ -34,37 +34,18 @@ pub struct DemoArgs {
 
 /// The organisation's time zone, UTC until one is set.
 async fn time_zone(db: &Db) -> Result<TimeZone, CliError> {
-    let org = org::get(db)
-        .await
-        .map_err(|e| CliError::Failure(e.into()))?;
-    Ok(org
-        .and_then(|o| TimeZone::get(&o.time_zone).ok())
-        .unwrap_or(TimeZone::UTC))
+    let org = org::get(db).await.map_err(|e| CliError::Failure(e.into()))?;
+    Ok(org.and_then(|o| TimeZone::get(&o.time_zone).ok()).unwrap_or(TimeZone::UTC))
 }
 
 /// Serves `db` on `listen`, calling `ready` with the bound address once it accepts connections.
-pub async fn serve(
-    db: Db,
-    listen: &str,
-    secure_cookies: bool,
-    ready: impl FnOnce(SocketAddr),
-) -> CliResult {
+pub async fn serve(db: Db, listen: &str, secure_cookies: bool, ready: impl FnOnce(SocketAddr)) -> CliResult {
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
-        CliError::input(format!(
-            "--listen {listen}: cannot listen there ({e}). Choose another address or port."
-        ))
+        CliError::input(format!("--listen {listen}: cannot listen there ({e}). Choose another address or port."))
     })?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| CliError::Failure(e.into()))?;
-    let state = AppState::new(
-        db.clone(),
-        Clock::system(),
-        WebSettings {
-            secure_cookies,
-            time_zone: time_zone(&db).await?,
-        },
-    );
+    let addr = listener.local_addr().map_err(|e| CliError::Failure(e.into()))?;
+    let state =
+        AppState::new(db.clone(), Clock::system(), WebSettings { secure_cookies, time_zone: time_zone(&db).await? });
     let app = crewdeck_web::build(state);
     ready(addr);
     axum::serve(listener, app.router)
@@ -101,20 +82,12 @@ async fn shutdown_signal() {
 /// Returns the logins to print (none when the database held someone else's data).
 pub async fn prepare_demo(db: &Db, seed: u64) -> Result<Vec<demo::DemoLogin>, CliError> {
     let now = jiff::Timestamp::now();
-    if db
-        .is_empty()
-        .await
-        .map_err(|e| CliError::Failure(e.into()))?
-    {
+    if db.is_empty().await.map_err(|e| CliError::Failure(e.into()))? {
         eprintln!("Creating the demo organisation (seed {seed})…");
         let tz = TimeZone::get("Europe/London").unwrap_or(TimeZone::UTC);
         let today = now.to_zoned(tz).date();
-        return demo::seed(db, seed, today, now)
-            .await
-            .map_err(|e| CliError::Failure(e.into()));
+        return demo::seed(db, seed, today, now).await.map_err(|e| CliError::Failure(e.into()));
     }
     eprintln!("The database already holds an organisation, so it was left as it is.");
-    demo::existing_logins(db, seed)
-        .await
-        .map_err(|e| CliError::Failure(e.into()))
+    demo::existing_logins(db, seed).await.map_err(|e| CliError::Failure(e.into()))
 }

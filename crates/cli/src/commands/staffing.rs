@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use crewdeck_core::fields::{FieldError, FieldErrors};
 use crewdeck_core::staffing::{
-    ChainTooLarge, Decimal, IntervalLength, IntervalLoad, Model, OccupancyCap, PositiveSeconds,
-    ServiceLevelTarget, Shrinkage, StaffingPlan, StaffingRequest, Targets, plan,
+    ChainTooLarge, Decimal, IntervalLength, IntervalLoad, Model, OccupancyCap, PositiveSeconds, ServiceLevelTarget,
+    Shrinkage, StaffingPlan, StaffingRequest, Targets, plan,
 };
 use serde::Serialize;
 
@@ -25,23 +25,13 @@ use crate::error::{CliError, CliResult};
 #[derive(Debug, Clone, clap::Args)]
 pub struct StaffingArgs {
     /// Contacts offered in the interval (a decimal, 0 or more).
-    #[arg(
-        long,
-        allow_hyphen_values = true,
-        required_unless_present = "input",
-        conflicts_with = "input"
-    )]
+    #[arg(long, allow_hyphen_values = true, required_unless_present = "input", conflicts_with = "input")]
     pub volume: Option<String>,
     /// Length of the interval in minutes.
     #[arg(long, allow_hyphen_values = true)]
     pub interval_minutes: String,
     /// Average handle time in seconds (a decimal, 0 or more).
-    #[arg(
-        long,
-        allow_hyphen_values = true,
-        required_unless_present = "input",
-        conflicts_with = "input"
-    )]
+    #[arg(long, allow_hyphen_values = true, required_unless_present = "input", conflicts_with = "input")]
     pub aht_seconds: Option<String>,
     /// Service-level target as a share between 0 and 1, such as 0.8.
     #[arg(long, allow_hyphen_values = true)]
@@ -110,11 +100,7 @@ pub fn run(args: &StaffingArgs, out: &mut dyn Write) -> CliResult {
     match &args.input {
         None => {
             let row = single(args, &settings)?;
-            if args.json {
-                write_json(out, &json_row(&row))
-            } else {
-                report::single(out, &row).map_err(write_failed)
-            }
+            if args.json { write_json(out, &json_row(&row)) } else { report::single(out, &row).map_err(write_failed) }
         }
         Some(path) => {
             let rows = batch(path, &settings)?;
@@ -130,18 +116,9 @@ pub fn run(args: &StaffingArgs, out: &mut dyn Write) -> CliResult {
 
 fn settings(args: &StaffingArgs) -> Result<Settings, CliError> {
     let mut errors = FieldErrors::default();
-    let length = errors.check(IntervalLength::parse_minutes(
-        "--interval-minutes",
-        &args.interval_minutes,
-    ));
-    let service_level = errors.check(ServiceLevelTarget::parse(
-        "--service-level",
-        &args.service_level,
-    ));
-    let within = errors.check(Decimal::parse(
-        "--answer-within-seconds",
-        &args.answer_within_seconds,
-    ));
+    let length = errors.check(IntervalLength::parse_minutes("--interval-minutes", &args.interval_minutes));
+    let service_level = errors.check(ServiceLevelTarget::parse("--service-level", &args.service_level));
+    let within = errors.check(Decimal::parse("--answer-within-seconds", &args.answer_within_seconds));
     let max_occupancy = match &args.max_occupancy {
         Some(text) => errors.check(OccupancyCap::parse("--max-occupancy", text)),
         None => Some(OccupancyCap::FULL),
@@ -151,26 +128,16 @@ fn settings(args: &StaffingArgs) -> Result<Settings, CliError> {
         None => Some(Shrinkage::NONE),
     };
     let max_asa = match &args.target_asa_seconds {
-        Some(text) => errors
-            .check(PositiveSeconds::parse("--target-asa-seconds", text))
-            .map(Some),
+        Some(text) => errors.check(PositiveSeconds::parse("--target-asa-seconds", text)).map(Some),
         None => Some(None),
     };
     let model = match &args.patience_seconds {
-        Some(text) => errors
-            .check(PositiveSeconds::parse("--patience-seconds", text))
-            .map(|patience| Model::ErlangA { patience }),
+        Some(text) => {
+            errors.check(PositiveSeconds::parse("--patience-seconds", text)).map(|patience| Model::ErlangA { patience })
+        }
         None => Some(Model::ErlangC),
     };
-    match (
-        length,
-        service_level,
-        within,
-        max_occupancy,
-        shrinkage,
-        max_asa,
-        model,
-    ) {
+    match (length, service_level, within, max_occupancy, shrinkage, max_asa, model) {
         (
             Some(length),
             Some(service_level),
@@ -181,12 +148,7 @@ fn settings(args: &StaffingArgs) -> Result<Settings, CliError> {
             Some(model),
         ) if errors.is_empty() => Ok(Settings {
             length,
-            targets: Targets {
-                service_level,
-                answer_within_seconds: within.to_f64(),
-                max_occupancy,
-                max_asa,
-            },
+            targets: Targets { service_level, answer_within_seconds: within.to_f64(), max_occupancy, max_asa },
             shrinkage,
             model,
         }),
@@ -196,19 +158,13 @@ fn settings(args: &StaffingArgs) -> Result<Settings, CliError> {
 
 fn single(args: &StaffingArgs, settings: &Settings) -> Result<Row, CliError> {
     let mut errors = FieldErrors::default();
-    let volume = errors.check(Decimal::parse(
-        "--volume",
-        args.volume.as_deref().unwrap_or(""),
-    ));
-    let aht = errors.check(Decimal::parse(
-        "--aht-seconds",
-        args.aht_seconds.as_deref().unwrap_or(""),
-    ));
+    let volume = errors.check(Decimal::parse("--volume", args.volume.as_deref().unwrap_or("")));
+    let aht = errors.check(Decimal::parse("--aht-seconds", args.aht_seconds.as_deref().unwrap_or("")));
     let (Some(volume), Some(aht)) = (volume, aht) else {
         return Err(CliError::input(errors.to_string()));
     };
-    let load = IntervalLoad::new("--volume", volume, aht, settings.length)
-        .map_err(|e| CliError::input(e.to_string()))?;
+    let load =
+        IntervalLoad::new("--volume", volume, aht, settings.length).map_err(|e| CliError::input(e.to_string()))?;
     compute(None, volume, aht, load, settings).map_err(|e| CliError::input(too_large(&e)))
 }
 
@@ -218,10 +174,7 @@ fn batch(path: &Path, settings: &Settings) -> Result<Vec<Row>, CliError> {
         .has_headers(true)
         .from_path(path)
         .map_err(|e| CliError::input(format!("{file}: cannot read the file: {e}")))?;
-    let header = reader
-        .headers()
-        .map_err(|e| CliError::input(format!("{file}, line 1: {e}")))?
-        .clone();
+    let header = reader.headers().map_err(|e| CliError::input(format!("{file}, line 1: {e}")))?.clone();
     let expected = ["interval_start", "volume", "aht_seconds"];
     if header.iter().map(str::trim).ne(expected) {
         return Err(CliError::input(format!(
@@ -265,20 +218,10 @@ fn compute(
     load: IntervalLoad,
     settings: &Settings,
 ) -> Result<Row, ChainTooLarge> {
-    let request = StaffingRequest {
-        load,
-        targets: settings.targets,
-        shrinkage: settings.shrinkage,
-        model: settings.model,
-    };
+    let request =
+        StaffingRequest { load, targets: settings.targets, shrinkage: settings.shrinkage, model: settings.model };
     let plan = plan(&request)?;
-    Ok(Row {
-        interval_start,
-        volume,
-        aht_seconds,
-        request,
-        plan,
-    })
+    Ok(Row { interval_start, volume, aht_seconds, request, plan })
 }
 
 fn too_large(error: &ChainTooLarge) -> String {
@@ -307,8 +250,7 @@ fn json_row(row: &Row) -> JsonRow<'_> {
 }
 
 fn write_json(out: &mut dyn Write, value: &impl Serialize) -> CliResult {
-    let mut text =
-        serde_json::to_string_pretty(value).context("could not encode the answer as JSON")?;
+    let mut text = serde_json::to_string_pretty(value).context("could not encode the answer as JSON")?;
     text.push('\n');
     out.write_all(text.as_bytes()).map_err(write_failed)
 }

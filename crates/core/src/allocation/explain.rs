@@ -47,14 +47,7 @@ impl<'p> State<'p> {
                 }
             }
         }
-        Self {
-            problem,
-            placed,
-            channels,
-            new_load,
-            stretch_item,
-            terms: channel_terms(problem),
-        }
+        Self { problem, placed, channels, new_load, stretch_item, terms: channel_terms(problem) }
     }
 
     fn slot(&self, agent: usize, channel: ChannelId) -> usize {
@@ -78,12 +71,7 @@ impl<'p> State<'p> {
     fn cost_out(&self, agent: usize, channel: ChannelId, own: i64) -> i64 {
         let a = &self.problem.agents[agent];
         let n = self.new_load[self.slot(agent, channel)];
-        own + unit_cost(
-            a.open(channel),
-            a.capacity(channel),
-            n,
-            self.terms[channel.index()],
-        )
+        own + unit_cost(a.open(channel), a.capacity(channel), n, self.terms[channel.index()])
     }
 
     /// What it costs for `agent` to take one more item of `item`'s channel, or why
@@ -117,20 +105,16 @@ impl<'p> State<'p> {
                 format!("{c} full before this run: {open} open of {capacity}")
             }
             Blocker::FullAfter { capacity } => format!("{c} full: {capacity}/{capacity}"),
-            Blocker::StretchUsed { by } => format!(
-                "could only stretch, and already has a stretch on {c} (item {})",
-                self.problem.items[by].id
-            ),
+            Blocker::StretchUsed { by } => {
+                format!("could only stretch, and already has a stretch on {c} (item {})", self.problem.items[by].id)
+            }
         }
     }
 
     /// `billing 2 and french 3`.
     fn requirement_text(&self, item: &Item) -> String {
-        let parts: Vec<String> = item
-            .requires
-            .iter()
-            .map(|&(s, l)| format!("{} {}", self.skill_name(s), l.get()))
-            .collect();
+        let parts: Vec<String> =
+            item.requires.iter().map(|&(s, l)| format!("{} {}", self.skill_name(s), l.get())).collect();
         join_and(&parts)
     }
 
@@ -156,14 +140,7 @@ impl<'p> State<'p> {
 
     /// Why `other` was not preferred to `chosen` for an item both could take, in a
     /// few words naming the term of the objective that decided it.
-    fn preference_text(
-        &self,
-        item: usize,
-        chosen: usize,
-        chosen_fit: Fit,
-        other: usize,
-        other_fit: Fit,
-    ) -> String {
+    fn preference_text(&self, item: usize, chosen: usize, chosen_fit: Fit, other: usize, other_fit: Fit) -> String {
         let it = &self.problem.items[item];
         let channel = it.channel;
         let terms = self.terms[channel.index()];
@@ -177,12 +154,9 @@ impl<'p> State<'p> {
             Fit::Ineligible { .. } => 0,
         };
         let d_excess = super::rules::EXCESS_WEIGHT * (excess(other_fit) - excess(chosen_fit));
-        let bonus =
-            |f: Fit| i64::from(matches!(f, Fit::Stretch { .. })) * super::rules::STRETCH_BONUS;
+        let bonus = |f: Fit| i64::from(matches!(f, Fit::Stretch { .. })) * super::rules::STRETCH_BONUS;
         let d_stretch = bonus(chosen_fit) - bonus(other_fit);
-        let load = |a: &super::model::Agent, n: u32| {
-            super::rules::load_cost(a.open(channel) + n, a.capacity(channel))
-        };
+        let load = |a: &super::model::Agent, n: u32| super::rules::load_cost(a.open(channel) + n, a.capacity(channel));
         let d_load = load(cb, n_b) - load(ca, n_a);
         let total = d_burst + d_excess + d_stretch + d_load;
         let c = self.channel_name(channel);
@@ -199,37 +173,19 @@ impl<'p> State<'p> {
             .max_by_key(|&(i, d)| (d, std::cmp::Reverse(i)))
             .map_or(3, |(i, _)| i);
         match largest {
-            0 => format!(
-                "already has {} new {c} items, the burst cap is {}",
-                n_b - 1,
-                terms.cap
-            ),
+            0 => format!("already has {} new {c} items, the burst cap is {}", n_b - 1, terms.cap),
             1 => {
                 let (skill, level) = most_surplus(cb, it);
-                format!(
-                    "{} {}: kept for work that needs level {}",
-                    self.skill_name(skill),
-                    level.get(),
-                    level.get()
-                )
+                format!("{} {}: kept for work that needs level {}", self.skill_name(skill), level.get(), level.get())
             }
             2 => format!("a development stretch for {}", ca.id),
-            _ => format!(
-                "{c} load would be {}/{}",
-                cb.open(channel) + n_b,
-                cb.capacity(channel)
-            ),
+            _ => format!("{c} load would be {}/{}", cb.open(channel) + n_b, cb.capacity(channel)),
         }
     }
 
     /// The rationale of one assignment; `load_after` is the agent's load on the
     /// channel counting the items given so far in input order.
-    pub(crate) fn rationale(
-        &self,
-        item: usize,
-        eligible: &[(usize, Fit)],
-        load_after: u32,
-    ) -> String {
+    pub(crate) fn rationale(&self, item: usize, eligible: &[(usize, Fit)], load_after: u32) -> String {
         let Some(place) = self.placed[item] else {
             return String::new();
         };
@@ -292,18 +248,12 @@ impl<'p> State<'p> {
         let it = &self.problem.items[item];
         let channel = it.channel;
         let c = self.channel_name(channel);
-        let with_capacity = self
-            .problem
-            .agents
-            .iter()
-            .any(|a| a.available && a.capacity(channel) > 0);
+        let with_capacity = self.problem.agents.iter().any(|a| a.available && a.capacity(channel) > 0);
         if !with_capacity {
             return format!("no available agent has {c} capacity");
         }
-        let eligible: Vec<&(usize, Fit)> = eligible
-            .iter()
-            .filter(|(a, _)| self.problem.agents[*a].capacity(channel) > 0)
-            .collect();
+        let eligible: Vec<&(usize, Fit)> =
+            eligible.iter().filter(|(a, _)| self.problem.agents[*a].capacity(channel) > 0).collect();
         if eligible.is_empty() {
             return format!(
                 "no available agent with {c} capacity holds {} (or is one level short on one of them and learning it)",
@@ -313,11 +263,9 @@ impl<'p> State<'p> {
         let mut blocked = Vec::new();
         for &&(a, f) in &eligible {
             match self.cost_in(a, item, f) {
-                Err(blocker) => blocked.push(format!(
-                    "agent {} ({})",
-                    self.agent_name(a),
-                    self.blocker_text(blocker, channel)
-                )),
+                Err(blocker) => {
+                    blocked.push(format!("agent {} ({})", self.agent_name(a), self.blocker_text(blocker, channel)))
+                }
                 Ok(_) => {
                     return format!(
                         "agent {} could take it; this contradicts the engine's optimality, please report it",
@@ -327,17 +275,11 @@ impl<'p> State<'p> {
             }
         }
         let shown = blocked.len().min(3);
-        let mut text = format!(
-            "every eligible agent is blocked: {}",
-            blocked[..shown].join(", ")
-        );
+        let mut text = format!("every eligible agent is blocked: {}", blocked[..shown].join(", "));
         if blocked.len() > shown {
             text.push_str(&format!(" and {} more", blocked.len() - shown));
         }
-        text.push_str(&format!(
-            "; freeing a place would unassign {} work or more urgent",
-            it.priority
-        ));
+        text.push_str(&format!("; freeing a place would unassign {} work or more urgent", it.priority));
         text
     }
 
@@ -351,11 +293,7 @@ impl<'p> State<'p> {
         if let Some(p) = self.placed[item]
             && p.agent == agent
         {
-            let kind = if p.stretch {
-                "as a stretch"
-            } else {
-                "as qualified"
-            };
+            let kind = if p.stretch { "as a stretch" } else { "as qualified" };
             return format!("agent {name} was given item {} ({kind})", it.id);
         }
         if !a.available {
@@ -365,13 +303,7 @@ impl<'p> State<'p> {
             return format!("agent {name} has no {c} capacity (hard rule 2)");
         }
         let f = fit(a, &it.requires);
-        if let Fit::Ineligible {
-            skill,
-            held,
-            required,
-            why,
-        } = f
-        {
+        if let Fit::Ineligible { skill, held, required, why } = f {
             let s = self.skill_name(skill);
             let (h, r) = (held.get(), required.get());
             return match why {
@@ -399,22 +331,16 @@ impl<'p> State<'p> {
                 let tail = if self.placed[item].is_some() {
                     String::new()
                 } else {
-                    format!(
-                        "; freeing a place would unassign {} work or more urgent",
-                        it.priority
-                    )
+                    format!("; freeing a place would unassign {} work or more urgent", it.priority)
                 };
-                return format!(
-                    "agent {name}: {} ({rule}){tail}",
-                    self.blocker_text(blocker, channel)
-                );
+                return format!("agent {name}: {} ({rule}){tail}", self.blocker_text(blocker, channel));
             }
             Ok(cost) => cost,
         };
         match self.placed[item] {
-            None => format!(
-                "agent {name} is eligible and has room; the engine should have assigned it, please report this"
-            ),
+            None => {
+                format!("agent {name} is eligible and has room; the engine should have assigned it, please report this")
+            }
             Some(p) => {
                 let chosen = &self.problem.agents[p.agent];
                 let chosen_fit = fit(chosen, &it.requires);
@@ -422,10 +348,7 @@ impl<'p> State<'p> {
                 let delta = cost - out;
                 let because = self.preference_text(item, p.agent, chosen_fit, agent, f);
                 if delta == 0 {
-                    format!(
-                        "agent {name} was as good a choice as agent {} ({because})",
-                        chosen.id
-                    )
+                    format!("agent {name} was as good a choice as agent {} ({because})", chosen.id)
                 } else {
                     format!(
                         "giving item {} to agent {name} instead of agent {} would raise the secondary cost by {delta} ({because}); see docs/allocation.md",
@@ -467,28 +390,23 @@ pub(crate) struct EligibleCache<'p> {
 
 impl<'p> EligibleCache<'p> {
     pub(crate) fn new(problem: &'p Problem) -> Self {
-        Self {
-            problem,
-            cache: HashMap::new(),
-        }
+        Self { problem, cache: HashMap::new() }
     }
 
     pub(crate) fn get(&mut self, item: usize) -> &[(usize, Fit)] {
         let problem = self.problem;
         let it = &problem.items[item];
-        self.cache
-            .entry((it.channel, &it.requires))
-            .or_insert_with(|| {
-                problem
-                    .agents
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, a)| a.available && a.capacity(it.channel) > 0)
-                    .filter_map(|(i, a)| {
-                        let f = fit(a, &it.requires);
-                        assignment_cost(f).map(|_| (i, f))
-                    })
-                    .collect()
-            })
+        self.cache.entry((it.channel, &it.requires)).or_insert_with(|| {
+            problem
+                .agents
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.available && a.capacity(it.channel) > 0)
+                .filter_map(|(i, a)| {
+                    let f = fit(a, &it.requires);
+                    assignment_cost(f).map(|_| (i, f))
+                })
+                .collect()
+        })
     }
 }

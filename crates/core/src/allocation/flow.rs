@@ -45,13 +45,7 @@ impl Network {
     /// Builds the network. `potentials` must give every arc of positive capacity a
     /// non-negative reduced cost (`cost + pot[from] − pot[to] ≥ 0`); the caller
     /// computes them on its acyclic graph.
-    pub fn build(
-        nodes: usize,
-        arcs: &[ArcSpec],
-        potentials: Vec<i64>,
-        source: u32,
-        sink: u32,
-    ) -> Self {
+    pub fn build(nodes: usize, arcs: &[ArcSpec], potentials: Vec<i64>, source: u32, sink: u32) -> Self {
         let mut degree = vec![0usize; nodes + 1];
         for a in arcs {
             degree[a.from as usize + 1] += 1;
@@ -83,17 +77,7 @@ impl Network {
             rev[b] = f;
             position.push(f);
         }
-        Self {
-            start,
-            head,
-            rev,
-            res,
-            cost,
-            pot: potentials,
-            position,
-            source,
-            sink,
-        }
+        Self { start, head, rev, res, cost, pot: potentials, position, source, sink }
     }
 
     /// Flow on an added arc (by its position in `ArcSpec` order).
@@ -217,12 +201,7 @@ impl Network {
 
     /// Pushes a blocking flow along level-increasing admissible arcs; iterative so
     /// that long paths cannot overflow the stack.
-    fn blocking_flow(
-        &mut self,
-        level: &mut [i32],
-        next: &mut [usize],
-        path: &mut Vec<usize>,
-    ) -> i64 {
+    fn blocking_flow(&mut self, level: &mut [i32], next: &mut [usize], path: &mut Vec<usize>) -> i64 {
         let s = self.source as usize;
         let t = self.sink as usize;
         let mut pushed = 0;

@@ -21,9 +21,7 @@ mod tests;
 
 pub use model::{Agent, ChannelId, Item, Level, Priority, Problem, SkillId};
 pub use result::{Allocation, Assignment, PriorityCounts, Summary, Unassigned};
-pub use rules::{
-    EXCESS_WEIGHT, Fit, LOAD_SCALE, STRETCH_BONUS, Shortfall, burst_cap, fit, item_fit, load_cost,
-};
+pub use rules::{EXCESS_WEIGHT, Fit, LOAD_SCALE, STRETCH_BONUS, Shortfall, burst_cap, fit, item_fit, load_cost};
 pub use solve::{ChannelTerms, Placement, channel_terms};
 
 use explain::{EligibleCache, State};
@@ -55,20 +53,12 @@ pub fn allocate(problem: &Problem) -> Allocation {
                 summary.assigned.add(item.priority);
             }
             None => {
-                unassigned.push(Unassigned {
-                    item: item.id.clone(),
-                    reason: state.unassigned_reason(i, eligible),
-                });
+                unassigned.push(Unassigned { item: item.id.clone(), reason: state.unassigned_reason(i, eligible) });
                 summary.unassigned.add(item.priority);
             }
         }
     }
-    Allocation {
-        assignments,
-        unassigned,
-        summary,
-        placed,
-    }
+    Allocation { assignments, unassigned, summary, placed }
 }
 
 /// Answers "why was `item` not given to `agent`?" for an allocation of

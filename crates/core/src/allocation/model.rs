@@ -71,10 +71,7 @@ impl Level {
 
     /// Accepts a whole number from 0 to 5.
     pub fn new(value: i64) -> Option<Self> {
-        u8::try_from(value)
-            .ok()
-            .filter(|v| *v <= Self::MAX)
-            .map(Self)
+        u8::try_from(value).ok().filter(|v| *v <= Self::MAX).map(Self)
     }
 
     /// The level as a number.
@@ -213,16 +210,12 @@ impl Problem {
 
     /// The name of a skill.
     pub fn skill_name(&self, skill: SkillId) -> &str {
-        self.skill_names
-            .get(skill.index())
-            .map_or("?", String::as_str)
+        self.skill_names.get(skill.index()).map_or("?", String::as_str)
     }
 
     /// The name of a channel.
     pub fn channel_name(&self, channel: ChannelId) -> &str {
-        self.channel_names
-            .get(channel.index())
-            .map_or("?", String::as_str)
+        self.channel_names.get(channel.index()).map_or("?", String::as_str)
     }
 
     /// Every skill name, indexed by [`SkillId`].

@@ -50,8 +50,8 @@ impl Problem {
     /// A [`FieldError`] whose `field` names the record (`items[3] (id "t9")`, or
     /// `problem` for the document as a whole) and whose message says what is wrong.
     pub fn from_json(text: &str) -> Result<Self, FieldError> {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| FieldError::new("problem", format!("not valid JSON ({e})")))?;
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| FieldError::new("problem", format!("not valid JSON ({e})")))?;
         Self::from_value(&value)
     }
 
@@ -60,12 +60,9 @@ impl Problem {
     /// # Errors
     /// As [`Problem::from_json`].
     pub fn from_value(value: &Value) -> Result<Self, FieldError> {
-        let top = value.as_object().ok_or_else(|| {
-            FieldError::new(
-                "problem",
-                "expected a JSON object with \"agents\" and \"items\"",
-            )
-        })?;
+        let top = value
+            .as_object()
+            .ok_or_else(|| FieldError::new("problem", "expected a JSON object with \"agents\" and \"items\""))?;
         let agents = list(top, "agents")?;
         let items = list(top, "items")?;
 
@@ -121,33 +118,18 @@ impl Problem {
                 for (c, o) in raw.open {
                     open[c as usize] = o;
                 }
-                Agent {
-                    id: raw.id,
-                    levels,
-                    learning,
-                    capacity,
-                    open,
-                    available: raw.available,
-                }
+                Agent { id: raw.id, levels, learning, capacity, open, available: raw.available }
             })
             .collect();
 
-        Ok(Problem {
-            skill_names: skills.names,
-            channel_names: channels.names,
-            agents,
-            items: parsed_items,
-        })
+        Ok(Problem { skill_names: skills.names, channel_names: channels.names, agents, items: parsed_items })
     }
 }
 
 fn list<'a>(top: &'a Map<String, Value>, key: &str) -> Result<&'a Vec<Value>, FieldError> {
     match top.get(key) {
         Some(Value::Array(list)) => Ok(list),
-        Some(_) => Err(FieldError::new(
-            "problem",
-            format!("\"{key}\" must be a list"),
-        )),
+        Some(_) => Err(FieldError::new("problem", format!("\"{key}\" must be a list"))),
         None => Err(FieldError::new("problem", format!("\"{key}\" is missing"))),
     }
 }
@@ -181,31 +163,21 @@ fn describe(value: &Value) -> String {
     value.to_string()
 }
 
-fn parse_agent(
-    n: usize,
-    record: &Value,
-    skills: &mut Names,
-    channels: &mut Names,
-) -> Result<RawAgent, FieldError> {
-    let object = record
-        .as_object()
-        .ok_or_else(|| FieldError::new(label("agents", n, None), "expected a JSON object"))?;
+fn parse_agent(n: usize, record: &Value, skills: &mut Names, channels: &mut Names) -> Result<RawAgent, FieldError> {
+    let object =
+        record.as_object().ok_or_else(|| FieldError::new(label("agents", n, None), "expected a JSON object"))?;
     let id = parse_id("agents", n, object)?;
     let here = || label("agents", n, Some(&id));
 
     let mut levels = Vec::new();
     if let Some(value) = object.get("skills") {
-        let map = value
-            .as_object()
-            .ok_or_else(|| FieldError::new(here(), "skills must be an object of skill: level"))?;
+        let map =
+            value.as_object().ok_or_else(|| FieldError::new(here(), "skills must be an object of skill: level"))?;
         for (name, level) in map {
             let level = parse_level(level).ok_or_else(|| {
                 FieldError::new(
                     here(),
-                    format!(
-                        "skill \"{name}\" level {} is not a whole number from 0 to 5",
-                        describe(level)
-                    ),
+                    format!("skill \"{name}\" level {} is not a whole number from 0 to 5", describe(level)),
                 )
             })?;
             levels.push((skills.intern(name), level));
@@ -214,15 +186,11 @@ fn parse_agent(
 
     let mut learning = Vec::new();
     if let Some(value) = object.get("learning") {
-        let names = value
-            .as_array()
-            .ok_or_else(|| FieldError::new(here(), "learning must be a list of skill names"))?;
+        let names =
+            value.as_array().ok_or_else(|| FieldError::new(here(), "learning must be a list of skill names"))?;
         for name in names {
             let name = name.as_str().ok_or_else(|| {
-                FieldError::new(
-                    here(),
-                    format!("learning entry {} is not a skill name", describe(name)),
-                )
+                FieldError::new(here(), format!("learning entry {} is not a skill name", describe(name)))
             })?;
             learning.push(skills.intern(name));
         }
@@ -235,21 +203,11 @@ fn parse_agent(
         None | Some(Value::Null) => true,
         Some(Value::Bool(b)) => *b,
         Some(other) => {
-            return Err(FieldError::new(
-                here(),
-                format!("available must be true or false, not {}", describe(other)),
-            ));
+            return Err(FieldError::new(here(), format!("available must be true or false, not {}", describe(other))));
         }
     };
 
-    Ok(RawAgent {
-        id,
-        levels,
-        learning,
-        capacity,
-        open,
-        available,
-    })
+    Ok(RawAgent { id, levels, learning, capacity, open, available })
 }
 
 /// Parses `capacity` or `open`: an object of channel → whole number ≥ 0.
@@ -262,21 +220,15 @@ fn parse_counts(
     let Some(value) = object.get(key) else {
         return Ok(Vec::new());
     };
-    let map = value.as_object().ok_or_else(|| {
-        FieldError::new(
-            here(),
-            format!("{key} must be an object of channel: number"),
-        )
-    })?;
+    let map = value
+        .as_object()
+        .ok_or_else(|| FieldError::new(here(), format!("{key} must be an object of channel: number")))?;
     let mut counts = Vec::with_capacity(map.len());
     for (channel, count) in map {
         let parsed = count.as_i64().ok_or_else(|| {
             FieldError::new(
                 here(),
-                format!(
-                    "{key} for channel \"{channel}\" is {}, not a whole number",
-                    describe(count)
-                ),
+                format!("{key} for channel \"{channel}\" is {}, not a whole number", describe(count)),
             )
         })?;
         if parsed < 0 {
@@ -286,25 +238,16 @@ fn parse_counts(
             ));
         }
         let parsed = u32::try_from(parsed).map_err(|_| {
-            FieldError::new(
-                here(),
-                format!("{key} for channel \"{channel}\" is {parsed}, which is too large"),
-            )
+            FieldError::new(here(), format!("{key} for channel \"{channel}\" is {parsed}, which is too large"))
         })?;
         counts.push((channels.intern(channel), parsed));
     }
     Ok(counts)
 }
 
-fn parse_item(
-    n: usize,
-    record: &Value,
-    skills: &mut Names,
-    channels: &mut Names,
-) -> Result<Item, FieldError> {
-    let object = record
-        .as_object()
-        .ok_or_else(|| FieldError::new(label("items", n, None), "expected a JSON object"))?;
+fn parse_item(n: usize, record: &Value, skills: &mut Names, channels: &mut Names) -> Result<Item, FieldError> {
+    let object =
+        record.as_object().ok_or_else(|| FieldError::new(label("items", n, None), "expected a JSON object"))?;
     let id = parse_id("items", n, object)?;
     let here = || label("items", n, Some(&id));
 
@@ -312,10 +255,7 @@ fn parse_item(
         Some(Value::String(c)) if !c.is_empty() => ChannelId(channels.intern(c)),
         Some(Value::String(_)) => return Err(FieldError::new(here(), "channel is empty")),
         Some(other) => {
-            return Err(FieldError::new(
-                here(),
-                format!("channel must be text, not {}", describe(other)),
-            ));
+            return Err(FieldError::new(here(), format!("channel must be text, not {}", describe(other))));
         }
         None => return Err(FieldError::new(here(), "channel is missing")),
     };
@@ -323,25 +263,16 @@ fn parse_item(
     let requires = match object.get("requires") {
         Some(Value::Object(map)) if !map.is_empty() => map,
         Some(Value::Object(_)) => {
-            return Err(FieldError::new(
-                here(),
-                "requires is empty; name at least one skill and level",
-            ));
+            return Err(FieldError::new(here(), "requires is empty; name at least one skill and level"));
         }
         Some(other) => {
             return Err(FieldError::new(
                 here(),
-                format!(
-                    "requires must be an object of skill: level, not {}",
-                    describe(other)
-                ),
+                format!("requires must be an object of skill: level, not {}", describe(other)),
             ));
         }
         None => {
-            return Err(FieldError::new(
-                here(),
-                "requires is missing; name at least one skill and level",
-            ));
+            return Err(FieldError::new(here(), "requires is missing; name at least one skill and level"));
         }
     };
     let mut required = Vec::with_capacity(requires.len());
@@ -349,10 +280,7 @@ fn parse_item(
         let level = parse_level(level).ok_or_else(|| {
             FieldError::new(
                 here(),
-                format!(
-                    "required level {} for skill \"{name}\" is not a whole number from 0 to 5",
-                    describe(level)
-                ),
+                format!("required level {} for skill \"{name}\" is not a whole number from 0 to 5", describe(level)),
             )
         })?;
         required.push((SkillId(skills.intern(name)), level));
@@ -361,32 +289,18 @@ fn parse_item(
 
     let priority = match object.get("priority") {
         Some(Value::String(p)) => Priority::parse(p).ok_or_else(|| {
-            FieldError::new(
-                here(),
-                format!("priority \"{p}\" is not one of urgent, high, normal, low"),
-            )
+            FieldError::new(here(), format!("priority \"{p}\" is not one of urgent, high, normal, low"))
         })?,
         Some(other) => {
             return Err(FieldError::new(
                 here(),
-                format!(
-                    "priority {} is not one of urgent, high, normal, low",
-                    describe(other)
-                ),
+                format!("priority {} is not one of urgent, high, normal, low", describe(other)),
             ));
         }
         None => {
-            return Err(FieldError::new(
-                here(),
-                "priority is missing; use urgent, high, normal or low",
-            ));
+            return Err(FieldError::new(here(), "priority is missing; use urgent, high, normal or low"));
         }
     };
 
-    Ok(Item {
-        id,
-        channel,
-        requires: required,
-        priority,
-    })
+    Ok(Item { id, channel, requires: required, priority })
 }

@@ -66,12 +66,7 @@ pub fn fit(agent: &Agent, requires: &[(SkillId, Level)]) -> Fit {
         };
         match why {
             Some(why) => {
-                return Fit::Ineligible {
-                    skill,
-                    held,
-                    required,
-                    why,
-                };
+                return Fit::Ineligible { skill, held, required, why };
             }
             None => gap = Some(skill),
         }

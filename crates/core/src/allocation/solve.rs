@@ -57,17 +57,11 @@ pub fn channel_terms(problem: &Problem) -> Vec<ChannelTerms> {
     (0..channels)
         .map(|c| {
             let channel = super::model::ChannelId(c as u32);
-            let with_room = problem
-                .agents
-                .iter()
-                .filter(|a| a.available && a.room(channel) > 0)
-                .count();
+            let with_room = problem.agents.iter().filter(|a| a.available && a.room(channel) > 0).count();
             let n = i64::try_from(items[c]).unwrap_or(i64::MAX / 2);
             ChannelTerms {
                 cap: burst_cap(items[c], with_room),
-                weight: n
-                    .saturating_mul(max_item_cost(max_requires[c]))
-                    .saturating_add(1),
+                weight: n.saturating_mul(max_item_cost(max_requires[c])).saturating_add(1),
             }
         })
         .collect()
@@ -102,13 +96,7 @@ pub fn place(problem: &Problem) -> Vec<Option<Placement>> {
     placed
 }
 
-fn solve_channel(
-    problem: &Problem,
-    c: usize,
-    items: &[usize],
-    terms: ChannelTerms,
-    placed: &mut [Option<Placement>],
-) {
+fn solve_channel(problem: &Problem, c: usize, items: &[usize], terms: ChannelTerms, placed: &mut [Option<Placement>]) {
     let channel = super::model::ChannelId(c as u32);
 
     let mut classes: Vec<Class<'_>> = Vec::new();
@@ -116,10 +104,7 @@ fn solve_channel(
     for &i in items {
         let item = &problem.items[i];
         let k = *class_of.entry(&item.requires).or_insert_with(|| {
-            classes.push(Class {
-                requires: &item.requires,
-                items: Default::default(),
-            });
+            classes.push(Class { requires: &item.requires, items: Default::default() });
             classes.len() - 1
         });
         classes[k].items[item.priority.index()].push(i);
@@ -142,12 +127,7 @@ fn solve_channel(
     // them yields valid starting potentials.
     let mut arcs = Vec::new();
     for k in 0..k_count {
-        arcs.push(ArcSpec {
-            from: source,
-            to: class_node(k),
-            cap: 0,
-            cost: 0,
-        });
+        arcs.push(ArcSpec { from: source, to: class_node(k), cap: 0, cost: 0 });
     }
     // (arc index, class, local agent, stretch)
     let mut class_arcs: Vec<(usize, usize, usize, bool)> = Vec::new();
@@ -163,32 +143,21 @@ fn solve_channel(
             class_arcs.push((arcs.len(), k, local, stretch));
             arcs.push(ArcSpec {
                 from: class_node(k),
-                to: if stretch {
-                    stretch_node(local)
-                } else {
-                    agent_node(local)
-                },
+                to: if stretch { stretch_node(local) } else { agent_node(local) },
                 cap: size,
                 cost,
             });
         }
     }
     for local in 0..a_count {
-        arcs.push(ArcSpec {
-            from: stretch_node(local),
-            to: agent_node(local),
-            cap: 1,
-            cost: 0,
-        });
+        arcs.push(ArcSpec { from: stretch_node(local), to: agent_node(local), cap: 1, cost: 0 });
     }
     for (local, &a) in agents.iter().enumerate() {
         let agent = &problem.agents[a];
         let open = agent.open(channel);
         let capacity = agent.capacity(channel);
         // No agent can take more of this channel's items than there are.
-        let units = agent
-            .room(channel)
-            .min(u32::try_from(items.len()).unwrap_or(u32::MAX));
+        let units = agent.room(channel).min(u32::try_from(items.len()).unwrap_or(u32::MAX));
         for nth in 1..=units {
             arcs.push(ArcSpec {
                 from: agent_node(local),
@@ -234,16 +203,9 @@ fn solve_channel(
         }
     }
     for (k, class) in classes.iter().enumerate() {
-        let chosen = class
-            .items
-            .iter()
-            .zip(placed_per_tier[k])
-            .flat_map(|(list, n)| list.iter().take(n).copied());
+        let chosen = class.items.iter().zip(placed_per_tier[k]).flat_map(|(list, n)| list.iter().take(n).copied());
         let mut slots = next_arc[k].iter().flat_map(|&(agent, stretch, flow)| {
-            std::iter::repeat_n(
-                Placement { agent, stretch },
-                usize::try_from(flow).unwrap_or(0),
-            )
+            std::iter::repeat_n(Placement { agent, stretch }, usize::try_from(flow).unwrap_or(0))
         });
         for i in chosen {
             placed[i] = slots.next();

@@ -48,11 +48,13 @@ pub enum Action {
     ManageUsers,
     /// Read the audit trail.
     ViewAudit,
+    /// Change organisation settings (name, time zone).
+    ManageSettings,
 }
 
 impl Action {
     /// Every action, for tests that must cover them all.
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::ViewHome,
         Action::ManageOwnAccount,
         Action::ListPeople,
@@ -69,6 +71,7 @@ impl Action {
         Action::ViewSkillsMatrix,
         Action::ManageUsers,
         Action::ViewAudit,
+        Action::ManageSettings,
     ];
 }
 
@@ -159,9 +162,9 @@ pub fn role_access(role: Role, action: Action) -> Access {
         (A::ViewSkillsMatrix, Role::TeamLeader) => Team,
         (A::ViewSkillsMatrix, Role::OpsManager) => All,
 
-        (A::ManageUsers | A::ViewAudit, Role::Admin) => All,
+        (A::ManageUsers | A::ViewAudit | A::ManageSettings, Role::Admin) => All,
         (
-            A::ManageUsers | A::ViewAudit,
+            A::ManageUsers | A::ViewAudit | A::ManageSettings,
             Role::Agent | Role::TeamLeader | Role::OpsManager | Role::Hr,
         ) => None,
     }
@@ -180,8 +183,7 @@ pub fn allows(actor: &Actor, action: Action, subject: &Subject) -> bool {
         Access::Team => match subject {
             Subject::Any => true,
             Subject::Person { id, team_ids } => {
-                actor.person_id == Some(*id)
-                    || team_ids.iter().any(|t| actor.led_team_ids.contains(t))
+                actor.person_id == Some(*id) || team_ids.iter().any(|t| actor.led_team_ids.contains(t))
             }
             Subject::Team { id } => actor.led_team_ids.contains(id),
         },
@@ -193,54 +195,26 @@ mod tests {
     use super::*;
 
     fn actor(role: Role, person_id: i64, teams: &[i64]) -> Actor {
-        Actor {
-            role,
-            person_id: Some(person_id),
-            led_team_ids: teams.to_vec(),
-        }
+        Actor { role, person_id: Some(person_id), led_team_ids: teams.to_vec() }
     }
 
     #[test]
     fn agents_see_only_themselves() {
         let agent = actor(Role::Agent, 7, &[]);
-        assert!(allows(
-            &agent,
-            Action::ViewPerson,
-            &Subject::Person {
-                id: 7,
-                team_ids: vec![1]
-            }
-        ));
-        assert!(!allows(
-            &agent,
-            Action::ViewPerson,
-            &Subject::Person {
-                id: 8,
-                team_ids: vec![1]
-            }
-        ));
+        assert!(allows(&agent, Action::ViewPerson, &Subject::Person { id: 7, team_ids: vec![1] }));
+        assert!(!allows(&agent, Action::ViewPerson, &Subject::Person { id: 8, team_ids: vec![1] }));
         assert!(!allows(&agent, Action::ListPeople, &Subject::Any));
     }
 
     #[test]
     fn team_leaders_reach_their_teams_only() {
         let leader = actor(Role::TeamLeader, 1, &[10]);
-        let mine = Subject::Person {
-            id: 5,
-            team_ids: vec![10],
-        };
-        let other = Subject::Person {
-            id: 6,
-            team_ids: vec![11],
-        };
+        let mine = Subject::Person { id: 5, team_ids: vec![10] };
+        let other = Subject::Person { id: 6, team_ids: vec![11] };
         assert!(allows(&leader, Action::EditPersonSkills, &mine));
         assert!(!allows(&leader, Action::EditPersonSkills, &other));
         assert!(allows(&leader, Action::ViewTeam, &Subject::Team { id: 10 }));
-        assert!(!allows(
-            &leader,
-            Action::ViewTeam,
-            &Subject::Team { id: 11 }
-        ));
+        assert!(!allows(&leader, Action::ViewTeam, &Subject::Team { id: 11 }));
     }
 
     #[test]
@@ -248,23 +222,13 @@ mod tests {
         let admin = actor(Role::Admin, 1, &[]);
         assert!(allows(&admin, Action::ManageUsers, &Subject::Any));
         assert!(!allows(&admin, Action::ViewSkillsMatrix, &Subject::Any));
-        assert!(!allows(
-            &admin,
-            Action::EditPersonSkills,
-            &Subject::Person {
-                id: 2,
-                team_ids: vec![]
-            }
-        ));
+        assert!(!allows(&admin, Action::EditPersonSkills, &Subject::Person { id: 2, team_ids: vec![] }));
     }
 
     #[test]
     fn only_administrators_read_the_audit_trail() {
         for role in Role::ALL {
-            assert_eq!(
-                role_access(role, Action::ViewAudit) == Access::All,
-                role == Role::Admin
-            );
+            assert_eq!(role_access(role, Action::ViewAudit) == Access::All, role == Role::Admin);
         }
     }
 }

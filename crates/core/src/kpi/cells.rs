@@ -6,11 +6,7 @@ use jiff::Timestamp;
 use crate::fields::FieldError;
 
 pub(super) fn required(field: &str, value: &str) -> Result<String, FieldError> {
-    if value.is_empty() {
-        Err(FieldError::new(field, "this is required and was empty"))
-    } else {
-        Ok(value.to_string())
-    }
+    if value.is_empty() { Err(FieldError::new(field, "this is required and was empty")) } else { Ok(value.to_string()) }
 }
 
 pub(super) fn parse_wrap_seconds(text: &str) -> Result<u32, FieldError> {
@@ -18,19 +14,12 @@ pub(super) fn parse_wrap_seconds(text: &str) -> Result<u32, FieldError> {
         return Ok(0);
     }
     // Digits only: `+5`, `5.0` and `-1` are refused rather than guessed at.
-    text.bytes()
-        .all(|b| b.is_ascii_digit())
-        .then(|| text.parse::<u32>().ok())
-        .flatten()
-        .ok_or_else(|| {
-            FieldError::new(
-                "wrap_seconds",
-                format!(
-                    "expected a whole number of seconds, 0 or more, or nothing (you entered {})",
-                    quote(text)
-                ),
-            )
-        })
+    text.bytes().all(|b| b.is_ascii_digit()).then(|| text.parse::<u32>().ok()).flatten().ok_or_else(|| {
+        FieldError::new(
+            "wrap_seconds",
+            format!("expected a whole number of seconds, 0 or more, or nothing (you entered {})", quote(text)),
+        )
+    })
 }
 
 const TIME_ADVICE: &str = "expected an RFC 3339 time with an offset, like 2026-01-05T09:30:00Z";
@@ -45,17 +34,9 @@ const TIME_ADVICE: &str = "expected an RFC 3339 time with an offset, like 2026-0
 pub fn parse_timestamp(field: &str, text: &str) -> Result<Timestamp, FieldError> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(FieldError::new(
-            field,
-            format!("{TIME_ADVICE} (it was empty)"),
-        ));
+        return Err(FieldError::new(field, format!("{TIME_ADVICE} (it was empty)")));
     }
-    let shape_error = || {
-        FieldError::new(
-            field,
-            format!("{TIME_ADVICE} (you entered {})", quote(text)),
-        )
-    };
+    let shape_error = || FieldError::new(field, format!("{TIME_ADVICE} (you entered {})", quote(text)));
     if !has_rfc3339_shape(text.as_bytes()) {
         return Err(shape_error());
     }
@@ -66,30 +47,17 @@ pub fn parse_timestamp(field: &str, text: &str) -> Result<Timestamp, FieldError>
         normalised.push(b'Z');
     }
     let normalised = String::from_utf8(normalised).map_err(|_| shape_error())?;
-    normalised.parse::<Timestamp>().map_err(|_| {
-        FieldError::new(
-            field,
-            format!("{} is not a real date and time", quote(text)),
-        )
-    })
+    normalised
+        .parse::<Timestamp>()
+        .map_err(|_| FieldError::new(field, format!("{} is not a real date and time", quote(text))))
 }
 
-pub(super) fn parse_optional_timestamp(
-    field: &str,
-    text: &str,
-) -> Result<Option<Timestamp>, FieldError> {
-    if text.trim().is_empty() {
-        Ok(None)
-    } else {
-        parse_timestamp(field, text).map(Some)
-    }
+pub(super) fn parse_optional_timestamp(field: &str, text: &str) -> Result<Option<Timestamp>, FieldError> {
+    if text.trim().is_empty() { Ok(None) } else { parse_timestamp(field, text).map(Some) }
 }
 
 fn has_rfc3339_shape(b: &[u8]) -> bool {
-    let digits = |range: std::ops::Range<usize>| {
-        b.get(range)
-            .is_some_and(|s| s.iter().all(u8::is_ascii_digit))
-    };
+    let digits = |range: std::ops::Range<usize>| b.get(range).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
     let at = |i: usize, allowed: &[u8]| b.get(i).is_some_and(|c| allowed.contains(c));
     let head = digits(0..4)
         && at(4, b"-")

@@ -21,25 +21,17 @@ use super::records::{Interaction, Outcome};
 /// grouped by (`customer_id`, `topic`) and each group's arrival times sorted,
 /// then each candidate needs one binary search. O(n log n) overall.
 /// Unanswered interactions and outcomes other than `resolved` are `false`.
-pub fn resolved_first_time<T: Borrow<Interaction>>(
-    interactions: &[T],
-    window: SignedDuration,
-) -> Vec<bool> {
+pub fn resolved_first_time<T: Borrow<Interaction>>(interactions: &[T], window: SignedDuration) -> Vec<bool> {
     let get = |i: usize| interactions[i].borrow();
     let mut order: Vec<usize> = (0..interactions.len()).collect();
     order.sort_by(|&a, &b| {
         let (a, b) = (get(a), get(b));
-        (a.customer_id(), a.topic(), a.arrived_at()).cmp(&(
-            b.customer_id(),
-            b.topic(),
-            b.arrived_at(),
-        ))
+        (a.customer_id(), a.topic(), a.arrived_at()).cmp(&(b.customer_id(), b.topic(), b.arrived_at()))
     });
     let mut flags = vec![false; interactions.len()];
     let mut arrivals: Vec<Timestamp> = Vec::new();
-    let same_case = |&a: &usize, &b: &usize| {
-        get(a).customer_id() == get(b).customer_id() && get(a).topic() == get(b).topic()
-    };
+    let same_case =
+        |&a: &usize, &b: &usize| get(a).customer_id() == get(b).customer_id() && get(a).topic() == get(b).topic();
     for group in order.chunk_by(same_case) {
         arrivals.clear();
         arrivals.extend(group.iter().map(|&i| get(i).arrived_at()));
@@ -56,9 +48,7 @@ pub fn resolved_first_time<T: Borrow<Interaction>>(
             // The interaction itself arrived at or before its anchor, so it is
             // never its own repeat.
             let next = arrivals.partition_point(|&t| t <= anchor);
-            let repeated = arrivals
-                .get(next)
-                .is_some_and(|&t| t.duration_since(anchor) <= window);
+            let repeated = arrivals.get(next).is_some_and(|&t| t.duration_since(anchor) <= window);
             flags[i] = !repeated;
         }
     }
@@ -104,29 +94,16 @@ mod tests {
     }
 
     fn resolved(arrived: i64, ended: i64) -> Interaction {
-        contact(
-            "c",
-            "x",
-            arrived,
-            Some(arrived),
-            Some(ended),
-            Outcome::Resolved,
-        )
+        contact("c", "x", arrived, Some(arrived), Some(ended), Outcome::Resolved)
     }
 
     #[test]
     fn exactly_the_window_later_is_a_repeat() {
         let first = resolved(0, 100);
         let at_edge = resolved(100 + 168 * HOUR, 100 + 168 * HOUR + 10);
-        assert_eq!(
-            resolved_first_time(&[&first, &at_edge], WEEK),
-            [false, true]
-        );
+        assert_eq!(resolved_first_time(&[&first, &at_edge], WEEK), [false, true]);
         let past_edge = resolved(101 + 168 * HOUR, 200 + 168 * HOUR);
-        assert_eq!(
-            resolved_first_time(&[&first, &past_edge], WEEK),
-            [true, true]
-        );
+        assert_eq!(resolved_first_time(&[&first, &past_edge], WEEK), [true, true]);
     }
 
     #[test]
@@ -135,31 +112,19 @@ mod tests {
         // Arrived while the first was still being handled, and exactly at its end.
         let during = contact("c", "x", 50, None, Some(60), Outcome::Abandoned);
         let at_end = contact("c", "x", 100, None, Some(101), Outcome::Abandoned);
-        assert_eq!(
-            resolved_first_time(&[&first, &during, &at_end], WEEK),
-            [true, false, false]
-        );
+        assert_eq!(resolved_first_time(&[&first, &during, &at_end], WEEK), [true, false, false]);
         let just_after = contact("c", "x", 101, None, None, Outcome::Abandoned);
-        assert_eq!(
-            resolved_first_time(&[&first, &just_after], WEEK),
-            [false, false]
-        );
+        assert_eq!(resolved_first_time(&[&first, &just_after], WEEK), [false, false]);
     }
 
     #[test]
     fn abandoned_and_other_channel_repeats_count_but_other_cases_do_not() {
         let first = resolved(0, 100);
         let abandoned = contact("c", "x", 5000, None, Some(5001), Outcome::Abandoned);
-        assert_eq!(
-            resolved_first_time(&[&first, &abandoned], WEEK),
-            [false, false]
-        );
+        assert_eq!(resolved_first_time(&[&first, &abandoned], WEEK), [false, false]);
         let other_topic = contact("c", "y", 5000, Some(5000), Some(5001), Outcome::Resolved);
         let other_customer = contact("d", "x", 5000, Some(5000), None, Outcome::Resolved);
-        assert_eq!(
-            resolved_first_time(&[&other_topic, &first, &other_customer], WEEK),
-            [true, true, true]
-        );
+        assert_eq!(resolved_first_time(&[&other_topic, &first, &other_customer], WEEK), [true, true, true]);
     }
 
     #[test]
@@ -168,20 +133,14 @@ mod tests {
         let later = contact("c", "x", 11, None, None, Outcome::Abandoned);
         assert_eq!(resolved_first_time(&[&first, &later], WEEK), [false, false]);
         let same_moment = contact("c", "x", 10, None, None, Outcome::Abandoned);
-        assert_eq!(
-            resolved_first_time(&[&first, &same_moment], WEEK),
-            [true, false]
-        );
+        assert_eq!(resolved_first_time(&[&first, &same_moment], WEEK), [true, false]);
     }
 
     #[test]
     fn only_answered_resolved_contacts_can_succeed() {
         let unresolved = contact("c", "x", 0, Some(1), Some(2), Outcome::Unresolved);
         let unanswered = contact("d", "x", 0, None, Some(2), Outcome::Resolved);
-        assert_eq!(
-            resolved_first_time(&[unresolved, unanswered], WEEK),
-            [false, false]
-        );
+        assert_eq!(resolved_first_time(&[unresolved, unanswered], WEEK), [false, false]);
     }
 
     #[test]
@@ -189,10 +148,7 @@ mod tests {
         // The period is the first day; the repeat lands six days later.
         let first = resolved(0, 100);
         let next_week = contact("c", "x", 6 * 24 * HOUR, None, None, Outcome::Abandoned);
-        assert_eq!(
-            resolved_first_time(&[&next_week, &first], WEEK),
-            [false, false]
-        );
+        assert_eq!(resolved_first_time(&[&next_week, &first], WEEK), [false, false]);
     }
 
     fn brute_force(all: &[Interaction], window: SignedDuration) -> Vec<bool> {
@@ -221,27 +177,14 @@ mod tests {
             Just(Outcome::Abandoned),
         ];
         // Times on a coarse grid so that ties and exact-window edges are common.
-        (
-            0..3u8,
-            0..2u8,
-            0..40i64,
-            0..3i64,
-            proptest::option::of(0..3i64),
-            outcome,
-        )
-            .prop_map(|(customer, topic, arrived, wait, handle, outcome)| {
+        (0..3u8, 0..2u8, 0..40i64, 0..3i64, proptest::option::of(0..3i64), outcome).prop_map(
+            |(customer, topic, arrived, wait, handle, outcome)| {
                 let arrived = arrived * 12 * HOUR;
                 let answered = (outcome != Outcome::Abandoned).then_some(arrived + wait * 6 * HOUR);
                 let ended = handle.map(|h| answered.unwrap_or(arrived) + h * 6 * HOUR);
-                contact(
-                    &customer.to_string(),
-                    &topic.to_string(),
-                    arrived,
-                    answered,
-                    ended,
-                    outcome,
-                )
-            })
+                contact(&customer.to_string(), &topic.to_string(), arrived, answered, ended, outcome)
+            },
+        )
     }
 
     proptest! {

@@ -36,16 +36,8 @@ pub enum GroupBy {
 
 impl GroupBy {
     /// Every token, in the contract's order.
-    pub const ALL: [GroupBy; 8] = [
-        Self::Agent,
-        Self::Team,
-        Self::Queue,
-        Self::Channel,
-        Self::Topic,
-        Self::Day,
-        Self::Week,
-        Self::Month,
-    ];
+    pub const ALL: [GroupBy; 8] =
+        [Self::Agent, Self::Team, Self::Queue, Self::Channel, Self::Topic, Self::Day, Self::Week, Self::Month];
 
     /// The token, which is also the key's name in output rows.
     pub fn as_str(self) -> &'static str {
@@ -75,18 +67,15 @@ impl GroupBy {
                     "an item of the list is empty; separate tokens with single commas, like agent,week",
                 ));
             }
-            let by = Self::ALL
-                .into_iter()
-                .find(|g| g.as_str().eq_ignore_ascii_case(token))
-                .ok_or_else(|| {
-                    FieldError::new(
-                        FIELD,
-                        format!(
-                            "unknown grouping {}; choose from agent, team, queue, channel, topic, day, week and month",
-                            quote(token)
-                        ),
-                    )
-                })?;
+            let by = Self::ALL.into_iter().find(|g| g.as_str().eq_ignore_ascii_case(token)).ok_or_else(|| {
+                FieldError::new(
+                    FIELD,
+                    format!(
+                        "unknown grouping {}; choose from agent, team, queue, channel, topic, day, week and month",
+                        quote(token)
+                    ),
+                )
+            })?;
             if out.contains(&by) {
                 return Err(FieldError::new(FIELD, format!("{by} is listed twice")));
             }
@@ -104,12 +93,7 @@ impl GroupBy {
     /// Rollups are kept per day, so this is how they are regrouped.
     pub fn period_key(self, date: Date) -> Option<String> {
         match self {
-            Self::Day => Some(format!(
-                "{:04}-{:02}-{:02}",
-                date.year(),
-                date.month(),
-                date.day()
-            )),
+            Self::Day => Some(format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())),
             Self::Week => {
                 let week = date.iso_week_date();
                 Some(format!("{:04}-W{:02}", week.year(), week.week()))
@@ -188,26 +172,14 @@ mod tests {
 
     #[test]
     fn group_by_lists_parse_in_order() {
-        assert_eq!(
-            GroupBy::parse_list("agent, Week").unwrap(),
-            [GroupBy::Agent, GroupBy::Week]
-        );
+        assert_eq!(GroupBy::parse_list("agent, Week").unwrap(), [GroupBy::Agent, GroupBy::Week]);
         assert_eq!(GroupBy::parse_list("month").unwrap(), [GroupBy::Month]);
         let err = GroupBy::parse_list("agent,fortnight").unwrap_err();
         assert_eq!(err.field, "group-by");
-        assert!(
-            err.message.contains("\u{201c}fortnight\u{201d}"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("\u{201c}fortnight\u{201d}"), "{}", err.message);
         assert!(GroupBy::parse_list("agent,,day").is_err());
         assert!(GroupBy::parse_list("").is_err());
-        assert!(
-            GroupBy::parse_list("day,day")
-                .unwrap_err()
-                .message
-                .contains("twice")
-        );
+        assert!(GroupBy::parse_list("day,day").unwrap_err().message.contains("twice"));
         assert_eq!(GroupBy::Agent.period_key(Date::constant(2026, 1, 5)), None);
         assert!(GroupBy::Week.is_period() && !GroupBy::Team.is_period());
     }

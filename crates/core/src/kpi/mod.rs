@@ -40,8 +40,6 @@ pub use rules::{RuleId, RuleSet, Signal, detect, nelson, western_electric};
 pub use score::{Ces, Csat, Nps, Score};
 pub use service_level::{SlCounts, SlVariant};
 pub use settings::{KpiSettings, ServiceLevelThresholds};
-pub use spc::{
-    PChart, PChartPoint, XMR_D2, XMR_D4, XMR_E2, XmrLimits, moving_ranges, p_chart_limits,
-};
+pub use spc::{PChart, PChartPoint, XMR_D2, XMR_D4, XMR_E2, XmrLimits, moving_ranges, p_chart_limits};
 pub use stats::{MinResponses, NpsComparison, NpsEstimate, Proportion, Z_95, wilson};
 pub use target::{Direction, Rag, Target, TargetStatus, ValueFormat};

@@ -7,9 +7,7 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
-use super::cells::{
-    parse_optional_timestamp, parse_timestamp, parse_wrap_seconds, quote, required,
-};
+use super::cells::{parse_optional_timestamp, parse_timestamp, parse_wrap_seconds, quote, required};
 use super::score::{Ces, Csat, Nps};
 use crate::fields::{FieldError, FieldErrors};
 
@@ -33,14 +31,7 @@ pub enum Channel {
 
 impl Channel {
     /// Every channel, in the order the contract lists them.
-    pub const ALL: [Channel; 6] = [
-        Self::Voice,
-        Self::Chat,
-        Self::Email,
-        Self::Messaging,
-        Self::Social,
-        Self::InPerson,
-    ];
+    pub const ALL: [Channel; 6] = [Self::Voice, Self::Chat, Self::Email, Self::Messaging, Self::Social, Self::InPerson];
 
     /// The stable name used in files, URLs and the database.
     pub fn as_str(self) -> &'static str {
@@ -57,18 +48,15 @@ impl Channel {
     /// Accepts a stable name in any letter case, surrounding spaces ignored.
     pub fn parse(field: &str, text: &str) -> Result<Self, FieldError> {
         let value = text.trim();
-        Self::ALL
-            .into_iter()
-            .find(|c| c.as_str().eq_ignore_ascii_case(value))
-            .ok_or_else(|| {
-                FieldError::new(
-                    field,
-                    format!(
-                        "expected one of voice, chat, email, messaging, social or in_person (you entered {})",
-                        quote(value)
-                    ),
-                )
-            })
+        Self::ALL.into_iter().find(|c| c.as_str().eq_ignore_ascii_case(value)).ok_or_else(|| {
+            FieldError::new(
+                field,
+                format!(
+                    "expected one of voice, chat, email, messaging, social or in_person (you entered {})",
+                    quote(value)
+                ),
+            )
+        })
     }
 }
 
@@ -94,12 +82,7 @@ pub enum Outcome {
 
 impl Outcome {
     /// Every outcome, in the order the contract lists them.
-    pub const ALL: [Outcome; 4] = [
-        Self::Resolved,
-        Self::Unresolved,
-        Self::Transferred,
-        Self::Abandoned,
-    ];
+    pub const ALL: [Outcome; 4] = [Self::Resolved, Self::Unresolved, Self::Transferred, Self::Abandoned];
 
     /// The stable name used in files and the database.
     pub fn as_str(self) -> &'static str {
@@ -114,18 +97,15 @@ impl Outcome {
     /// Accepts a stable name in any letter case, surrounding spaces ignored.
     pub fn parse(field: &str, text: &str) -> Result<Self, FieldError> {
         let value = text.trim();
-        Self::ALL
-            .into_iter()
-            .find(|o| o.as_str().eq_ignore_ascii_case(value))
-            .ok_or_else(|| {
-                FieldError::new(
-                    field,
-                    format!(
-                        "expected one of resolved, unresolved, transferred or abandoned (you entered {})",
-                        quote(value)
-                    ),
-                )
-            })
+        Self::ALL.into_iter().find(|o| o.as_str().eq_ignore_ascii_case(value)).ok_or_else(|| {
+            FieldError::new(
+                field,
+                format!(
+                    "expected one of resolved, unresolved, transferred or abandoned (you entered {})",
+                    quote(value)
+                ),
+            )
+        })
     }
 }
 
@@ -206,14 +186,11 @@ impl Interaction {
         let id = errors.check(required("id", text("id")));
         let channel = errors.check(Channel::parse("channel", text("channel")));
         let queue = errors.check(required("queue", text("queue")));
-        let agent_id = Some(text("agent_id"))
-            .filter(|a| !a.is_empty())
-            .map(str::to_string);
+        let agent_id = Some(text("agent_id")).filter(|a| !a.is_empty()).map(str::to_string);
         let customer_id = errors.check(required("customer_id", text("customer_id")));
         let topic = errors.check(required("topic", text("topic")));
         let arrived_at = errors.check(parse_timestamp("arrived_at", text("arrived_at")));
-        let answered_at =
-            errors.check(parse_optional_timestamp("answered_at", text("answered_at")));
+        let answered_at = errors.check(parse_optional_timestamp("answered_at", text("answered_at")));
         let ended_at = errors.check(parse_optional_timestamp("ended_at", text("ended_at")));
         let wrap_seconds = errors.check(parse_wrap_seconds(text("wrap_seconds")));
         let outcome = errors.check(Outcome::parse("outcome", text("outcome")));
@@ -228,18 +205,7 @@ impl Interaction {
             Some(ended_at),
             Some(wrap_seconds),
             Some(outcome),
-        ) = (
-            id,
-            channel,
-            queue,
-            customer_id,
-            topic,
-            arrived_at,
-            answered_at,
-            ended_at,
-            wrap_seconds,
-            outcome,
-        )
+        ) = (id, channel, queue, customer_id, topic, arrived_at, answered_at, ended_at, wrap_seconds, outcome)
         else {
             return Err(errors);
         };
@@ -266,7 +232,9 @@ impl Interaction {
             if answered < arrived {
                 errors.push(FieldError::new(
                     "answered_at",
-                    format!("{answered} is before arrived_at {arrived}; a contact cannot be answered before it arrives"),
+                    format!(
+                        "{answered} is before arrived_at {arrived}; a contact cannot be answered before it arrives"
+                    ),
                 ));
             }
             if parts.outcome == Outcome::Abandoned {
@@ -375,10 +343,7 @@ impl Interaction {
     /// `ended_at − answered_at + wrap_seconds`.
     pub fn handle_time(&self) -> Option<SignedDuration> {
         let (answered, ended) = (self.answered_at?, self.ended_at?);
-        Some(
-            ended.duration_since(answered)
-                + SignedDuration::from_secs(i64::from(self.wrap_seconds)),
-        )
+        Some(ended.duration_since(answered) + SignedDuration::from_secs(i64::from(self.wrap_seconds)))
     }
 
     /// The moment from which the FCR window runs: `ended_at`, or `answered_at`
@@ -422,19 +387,10 @@ impl Survey {
         let csat = errors.check(Csat::parse_optional("csat", text("csat")));
         let nps = errors.check(Nps::parse_optional("nps", text("nps")));
         let ces = errors.check(Ces::parse_optional("ces", text("ces")));
-        let comment = Some(text("comment"))
-            .filter(|c| !c.is_empty())
-            .map(str::to_string);
+        let comment = Some(text("comment")).filter(|c| !c.is_empty()).map(str::to_string);
         match (interaction_id, responded_at, csat, nps, ces) {
             (Some(interaction_id), Some(responded_at), Some(csat), Some(nps), Some(ces)) => {
-                Ok(Self {
-                    interaction_id,
-                    responded_at,
-                    csat,
-                    nps,
-                    ces,
-                    comment,
-                })
+                Ok(Self { interaction_id, responded_at, csat, nps, ces, comment })
             }
             _ => Err(errors),
         }

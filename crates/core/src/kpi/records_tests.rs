@@ -3,10 +3,7 @@ use std::collections::HashMap;
 use super::*;
 
 fn row(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
 fn good() -> HashMap<String, String> {
@@ -74,10 +71,7 @@ fn timestamps_follow_the_contract() {
         assert!(parse_timestamp("arrived_at", ok).is_ok(), "{ok}");
     }
     let plus_one = parse_timestamp("t", "2026-01-05 10:30:00+01:00").unwrap();
-    assert_eq!(
-        plus_one,
-        parse_timestamp("t", "2026-01-05T09:30:00Z").unwrap()
-    );
+    assert_eq!(plus_one, parse_timestamp("t", "2026-01-05T09:30:00Z").unwrap());
     for bad in [
         "2026-01-05T09:30:00",
         "2026-01-05T09:30Z",
@@ -109,13 +103,7 @@ fn every_bad_column_is_named() {
         ("arrived_at", "yesterday"),
     ])
     .unwrap_err();
-    for field in [
-        "channel",
-        "outcome",
-        "wrap_seconds",
-        "customer_id",
-        "arrived_at",
-    ] {
+    for field in ["channel", "outcome", "wrap_seconds", "customer_id", "arrived_at"] {
         assert!(errors.for_field(field).is_some(), "{field}: {errors}");
     }
     assert!(with(&[("wrap_seconds", "1.5")]).is_err());
@@ -125,23 +113,11 @@ fn every_bad_column_is_named() {
 #[test]
 fn times_must_be_in_order() {
     let e = with(&[("answered_at", "2026-01-05T09:29:59Z")]).unwrap_err();
-    assert!(
-        e.for_field("answered_at")
-            .unwrap()
-            .contains("before arrived_at")
-    );
+    assert!(e.for_field("answered_at").unwrap().contains("before arrived_at"));
     let e = with(&[("ended_at", "2026-01-05T09:30:05Z")]).unwrap_err();
-    assert!(
-        e.for_field("ended_at")
-            .unwrap()
-            .contains("before answered_at")
-    );
+    assert!(e.for_field("ended_at").unwrap().contains("before answered_at"));
     let e = with(&[("answered_at", ""), ("ended_at", "2026-01-05T09:00:00Z")]).unwrap_err();
-    assert!(
-        e.for_field("ended_at")
-            .unwrap()
-            .contains("before arrived_at")
-    );
+    assert!(e.for_field("ended_at").unwrap().contains("before arrived_at"));
     // Equal times are fine: an instant answer.
     assert!(with(&[("answered_at", "2026-01-05T09:30:00Z")]).is_ok());
 }
@@ -150,12 +126,7 @@ fn times_must_be_in_order() {
 fn abandoned_means_never_answered() {
     let e = with(&[("outcome", "abandoned")]).unwrap_err();
     assert!(e.for_field("outcome").unwrap().contains("never answered"));
-    let i = with(&[
-        ("outcome", "Abandoned"),
-        ("answered_at", ""),
-        ("agent_id", ""),
-    ])
-    .unwrap();
+    let i = with(&[("outcome", "Abandoned"), ("answered_at", ""), ("agent_id", "")]).unwrap();
     assert_eq!(i.abandon_wait(), Some(SignedDuration::from_secs(600)));
     assert_eq!(i.fcr_anchor(), None);
     assert!(!i.is_answered());

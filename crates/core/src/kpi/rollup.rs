@@ -101,12 +101,7 @@ impl KpiCounts {
     /// `resolved_first_time` is this interaction's flag from
     /// [`resolved_first_time`](super::fcr::resolved_first_time); it only counts
     /// for an answered interaction whose outcome is `resolved`.
-    pub fn add(
-        &mut self,
-        interaction: &Interaction,
-        resolved_first_time: bool,
-        settings: &KpiSettings,
-    ) {
+    pub fn add(&mut self, interaction: &Interaction, resolved_first_time: bool, settings: &KpiSettings) {
         let threshold = settings.service_level_threshold(interaction.channel());
         self.contacts += 1;
         if interaction.outcome() == Outcome::Abandoned {

@@ -65,42 +65,12 @@ fn empty_counts_give_zeros_and_no_data() {
 fn thresholds_are_inclusive_for_t_and_strict_for_short_abandons() {
     let s = KpiSettings::default();
     let mut c = KpiCounts::default();
-    c.add(
-        &interaction(Channel::Voice, Some(20_000), None, 0, Outcome::Resolved),
-        true,
-        &s,
-    );
-    c.add(
-        &interaction(
-            Channel::Voice,
-            Some(20_001),
-            Some(80_001),
-            9,
-            Outcome::Unresolved,
-        ),
-        true,
-        &s,
-    );
-    c.add(
-        &interaction(Channel::Voice, None, Some(4_999), 0, Outcome::Abandoned),
-        false,
-        &s,
-    );
-    c.add(
-        &interaction(Channel::Voice, None, Some(5_000), 0, Outcome::Abandoned),
-        false,
-        &s,
-    );
-    c.add(
-        &interaction(Channel::Voice, None, None, 0, Outcome::Abandoned),
-        false,
-        &s,
-    );
-    c.add(
-        &interaction(Channel::Email, Some(86_400_000), None, 0, Outcome::Resolved),
-        false,
-        &s,
-    );
+    c.add(&interaction(Channel::Voice, Some(20_000), None, 0, Outcome::Resolved), true, &s);
+    c.add(&interaction(Channel::Voice, Some(20_001), Some(80_001), 9, Outcome::Unresolved), true, &s);
+    c.add(&interaction(Channel::Voice, None, Some(4_999), 0, Outcome::Abandoned), false, &s);
+    c.add(&interaction(Channel::Voice, None, Some(5_000), 0, Outcome::Abandoned), false, &s);
+    c.add(&interaction(Channel::Voice, None, None, 0, Outcome::Abandoned), false, &s);
+    c.add(&interaction(Channel::Email, Some(86_400_000), None, 0, Outcome::Resolved), false, &s);
     let row = c.derive();
     assert_eq!(row.contacts, 6);
     assert_eq!(row.short_abandons, 1);
@@ -122,13 +92,7 @@ fn thresholds_are_inclusive_for_t_and_strict_for_short_abandons() {
 #[test]
 fn abandonment_worked_example() {
     // kpis.md §5: 1000 answered, 60 abandoned of which 10 short.
-    let c = KpiCounts {
-        contacts: 1060,
-        short_abandons: 10,
-        answered: 1000,
-        abandoned: 50,
-        ..KpiCounts::default()
-    };
+    let c = KpiCounts { contacts: 1060, short_abandons: 10, answered: 1000, abandoned: 50, ..KpiCounts::default() };
     let rate = c.derive().abandon_rate.unwrap();
     assert!((rate * 100.0 - 4.76).abs() < 0.005, "{rate}");
     assert_eq!(c.derive().offered, 1050);
@@ -160,23 +124,9 @@ fn survey_scores_follow_the_contract() {
 fn checked_sub_takes_back_a_contribution() {
     let s = KpiSettings::default();
     let mut one = KpiCounts::default();
-    one.add(
-        &interaction(
-            Channel::Chat,
-            Some(1_000),
-            Some(9_000),
-            3,
-            Outcome::Resolved,
-        ),
-        true,
-        &s,
-    );
+    one.add(&interaction(Channel::Chat, Some(1_000), Some(9_000), 3, Outcome::Resolved), true, &s);
     let mut both = one;
-    both.add(
-        &interaction(Channel::Chat, None, Some(1_000), 0, Outcome::Abandoned),
-        false,
-        &s,
-    );
+    both.add(&interaction(Channel::Chat, None, Some(1_000), 0, Outcome::Abandoned), false, &s);
     let rest = both.checked_sub(&one).unwrap();
     assert_eq!(rest.contacts, 1);
     assert_eq!(rest.answered, 0);
@@ -201,13 +151,7 @@ fn arb_outcome() -> impl Strategy<Value = Outcome> {
 
 fn arb_item() -> impl Strategy<Value = Item> {
     // Waits cluster around the thresholds (5 s, 20 s, 60 s) so edges are hit.
-    let wait = prop_oneof![
-        0..30_000i64,
-        Just(5_000i64),
-        Just(20_000),
-        Just(60_000),
-        0..200_000_000i64
-    ];
+    let wait = prop_oneof![0..30_000i64, Just(5_000i64), Just(20_000), Just(60_000), 0..200_000_000i64];
     let contact = (
         arb_channel(),
         arb_outcome(),
@@ -220,16 +164,9 @@ fn arb_item() -> impl Strategy<Value = Item> {
         .prop_map(|(channel, outcome, wait, handle, wrap, answered, fcr)| {
             let answered_ms = (outcome != Outcome::Abandoned && answered).then_some(wait);
             let ended_ms = handle.map(|h| answered_ms.unwrap_or(wait) + h);
-            Item::Contact(
-                interaction(channel, answered_ms, ended_ms, wrap, outcome),
-                fcr,
-            )
+            Item::Contact(interaction(channel, answered_ms, ended_ms, wrap, outcome), fcr)
         });
-    let response = (
-        proptest::option::of(1..=5u8),
-        proptest::option::of(0..=10u8),
-        proptest::option::of(1..=7u8),
-    )
+    let response = (proptest::option::of(1..=5u8), proptest::option::of(0..=10u8), proptest::option::of(1..=7u8))
         .prop_map(|(c, n, e)| Item::Response(survey(c, n, e)));
     prop_oneof![3 => contact, 1 => response]
 }
@@ -255,74 +192,40 @@ fn mean(values: &[f64]) -> Option<f64> {
 
 /// The contract's definitions written out row by row, without `KpiCounts`.
 fn straightforward(items: &[Item], s: &KpiSettings) -> KpiRow {
-    let contacts: Vec<&Interaction> = items
-        .iter()
-        .filter_map(|i| {
-            if let Item::Contact(c, _) = i {
-                Some(c)
-            } else {
-                None
-            }
-        })
-        .collect();
-    let surveys: Vec<&Survey> = items
-        .iter()
-        .filter_map(|i| {
-            if let Item::Response(s) = i {
-                Some(s)
-            } else {
-                None
-            }
-        })
-        .collect();
+    let contacts: Vec<&Interaction> =
+        items.iter().filter_map(|i| if let Item::Contact(c, _) = i { Some(c) } else { None }).collect();
+    let surveys: Vec<&Survey> =
+        items.iter().filter_map(|i| if let Item::Response(s) = i { Some(s) } else { None }).collect();
     let abandon_wait = |c: &Interaction| match (c.outcome(), c.ended_at()) {
         (Outcome::Abandoned, Some(e)) => Some(seconds(e.duration_since(c.arrived_at()))),
         _ => None,
     };
-    let is_short =
-        |c: &Interaction| abandon_wait(c).is_some_and(|w| w < f64::from(s.short_abandon_seconds));
+    let is_short = |c: &Interaction| abandon_wait(c).is_some_and(|w| w < f64::from(s.short_abandon_seconds));
     let short = contacts.iter().filter(|c| is_short(c)).count() as u64;
-    let answered: Vec<&&Interaction> = contacts
-        .iter()
-        .filter(|c| c.answered_at().is_some())
-        .collect();
-    let waits: Vec<f64> = answered
-        .iter()
-        .map(|c| seconds(c.answered_at().unwrap().duration_since(c.arrived_at())))
-        .collect();
-    let within = answered
-        .iter()
-        .zip(&waits)
-        .filter(|(c, w)| **w <= f64::from(s.service_level_seconds.get(c.channel())))
-        .count();
+    let answered: Vec<&&Interaction> = contacts.iter().filter(|c| c.answered_at().is_some()).collect();
+    let waits: Vec<f64> =
+        answered.iter().map(|c| seconds(c.answered_at().unwrap().duration_since(c.arrived_at()))).collect();
+    let within =
+        answered.iter().zip(&waits).filter(|(c, w)| **w <= f64::from(s.service_level_seconds.get(c.channel()))).count();
     let handles: Vec<f64> = answered
         .iter()
         .filter_map(|c| {
             let end = c.ended_at()?;
-            Some(
-                seconds(end.duration_since(c.answered_at().unwrap())) + f64::from(c.wrap_seconds()),
-            )
+            Some(seconds(end.duration_since(c.answered_at().unwrap())) + f64::from(c.wrap_seconds()))
         })
         .collect();
-    let abandoned = contacts
-        .iter()
-        .filter(|c| c.outcome() == Outcome::Abandoned && !is_short(c))
-        .count() as u64;
+    let abandoned = contacts.iter().filter(|c| c.outcome() == Outcome::Abandoned && !is_short(c)).count() as u64;
     let fcr_yes = items
         .iter()
-        .filter(|i| matches!(i, Item::Contact(c, true) if c.answered_at().is_some() && c.outcome() == Outcome::Resolved))
+        .filter(
+            |i| matches!(i, Item::Contact(c, true) if c.answered_at().is_some() && c.outcome() == Outcome::Resolved),
+        )
         .count();
     let offered = contacts.len() as u64 - short;
     let frac = |num: usize, den: u64| (den > 0).then(|| num as f64 / den as f64);
-    let csat: Vec<u8> = surveys
-        .iter()
-        .filter_map(|s| s.csat.map(Csat::get))
-        .collect();
+    let csat: Vec<u8> = surveys.iter().filter_map(|s| s.csat.map(Csat::get)).collect();
     let nps: Vec<u8> = surveys.iter().filter_map(|s| s.nps.map(Nps::get)).collect();
-    let ces: Vec<f64> = surveys
-        .iter()
-        .filter_map(|s| s.ces.map(|c| f64::from(c.get())))
-        .collect();
+    let ces: Vec<f64> = surveys.iter().filter_map(|s| s.ces.map(|c| f64::from(c.get()))).collect();
     let promoters = nps.iter().filter(|&&n| n >= 9).count() as f64;
     let detractors = nps.iter().filter(|&&n| n <= 6).count() as f64;
     KpiRow {

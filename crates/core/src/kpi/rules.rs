@@ -121,10 +121,7 @@ pub fn nelson(z: &[f64]) -> Vec<Signal> {
     out.extend(step_runs(RuleId::N3, steps.iter().copied(), 6));
     // Flipping every other step turns an alternating zig-zag into a run of
     // equal keys, so the same run finder serves both rules.
-    let flipped = steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| s.map(|s| if i % 2 == 0 { s } else { -s }));
+    let flipped = steps.iter().enumerate().map(|(i, s)| s.map(|s| if i % 2 == 0 { s } else { -s }));
     out.extend(step_runs(RuleId::N4, flipped, 14));
     out.extend(k_of_m(RuleId::N5, z, 2, 3, 2.0));
     out.extend(k_of_m(RuleId::N6, z, 4, 5, 1.0));
@@ -141,14 +138,7 @@ pub fn nelson(z: &[f64]) -> Vec<Signal> {
 }
 
 fn beyond_3_sigma(rule: RuleId, z: &[f64]) -> Vec<Signal> {
-    z.iter()
-        .enumerate()
-        .filter(|(_, v)| v.abs() > 3.0)
-        .map(|(i, _)| Signal {
-            rule,
-            points: vec![i],
-        })
-        .collect()
+    z.iter().enumerate().filter(|(_, v)| v.abs() > 3.0).map(|(i, _)| Signal { rule, points: vec![i] }).collect()
 }
 
 fn same_side(rule: RuleId, z: &[f64], length: usize) -> Vec<Signal> {
@@ -159,9 +149,7 @@ fn same_side(rule: RuleId, z: &[f64], length: usize) -> Vec<Signal> {
 /// Runs of `points` points whose steps share a key; step i lies between
 /// points i and i + 1.
 fn step_runs(rule: RuleId, steps: impl Iterator<Item = Option<i8>>, points: usize) -> Vec<Signal> {
-    let runs = runs(steps, points - 1)
-        .into_iter()
-        .map(|r| r.start..r.end + 1);
+    let runs = runs(steps, points - 1).into_iter().map(|r| r.start..r.end + 1);
     signals_for(rule, runs)
 }
 
@@ -220,12 +208,7 @@ fn runs(keys: impl Iterator<Item = Option<i8>>, length: usize) -> Vec<Range<usiz
 }
 
 fn signals_for(rule: RuleId, runs: impl IntoIterator<Item = Range<usize>>) -> Vec<Signal> {
-    runs.into_iter()
-        .map(|r| Signal {
-            rule,
-            points: r.collect(),
-        })
-        .collect()
+    runs.into_iter().map(|r| Signal { rule, points: r.collect() }).collect()
 }
 
 fn sign(v: f64) -> Option<i8> {

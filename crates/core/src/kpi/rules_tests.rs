@@ -1,11 +1,7 @@
 use super::*;
 
 fn fired(signals: &[Signal], rule: RuleId) -> Vec<Vec<usize>> {
-    signals
-        .iter()
-        .filter(|s| s.rule == rule)
-        .map(|s| s.points.clone())
-        .collect()
+    signals.iter().filter(|s| s.rule == rule).map(|s| s.points.clone()).collect()
 }
 
 #[test]
@@ -33,10 +29,7 @@ fn two_of_three_beyond_two_sigma_on_one_side() {
     assert_eq!(fired(&signals, RuleId::We2), [vec![1, 3]]);
     assert_eq!(fired(&nelson(&z), RuleId::N5), [vec![1, 3]]);
     // At the very start two points suffice.
-    assert_eq!(
-        fired(&western_electric(&[-2.5, -2.1]), RuleId::We2),
-        [vec![0, 1]]
-    );
+    assert_eq!(fired(&western_electric(&[-2.5, -2.1]), RuleId::We2), [vec![0, 1]]);
 }
 
 #[test]
@@ -59,10 +52,7 @@ fn runs_on_one_side() {
     let mut nine = vec![-0.2; 9];
     nine.insert(4, 0.0); // a point on the centre line breaks the run
     assert!(fired(&nelson(&nine), RuleId::N2).is_empty());
-    assert_eq!(
-        fired(&nelson(&[-0.2; 9]), RuleId::N2),
-        [(0..9).collect::<Vec<_>>()]
-    );
+    assert_eq!(fired(&nelson(&[-0.2; 9]), RuleId::N2), [(0..9).collect::<Vec<_>>()]);
 }
 
 #[test]
@@ -79,33 +69,20 @@ fn six_in_a_row_trending() {
 
 #[test]
 fn fourteen_alternating() {
-    let zigzag: Vec<f64> = (0..14)
-        .map(|i| if i % 2 == 0 { 0.5 } else { -0.5 })
-        .collect();
-    assert_eq!(
-        fired(&nelson(&zigzag), RuleId::N4),
-        [(0..14).collect::<Vec<_>>()]
-    );
+    let zigzag: Vec<f64> = (0..14).map(|i| if i % 2 == 0 { 0.5 } else { -0.5 }).collect();
+    assert_eq!(fired(&nelson(&zigzag), RuleId::N4), [(0..14).collect::<Vec<_>>()]);
     assert!(fired(&nelson(&zigzag[..13]), RuleId::N4).is_empty());
     // Starting with a step down works the same.
     let mut shifted = vec![0.9];
     shifted.extend(zigzag.iter().skip(1));
     shifted.push(0.5);
-    assert_eq!(
-        fired(&nelson(&shifted), RuleId::N4),
-        [(0..15).collect::<Vec<_>>()]
-    );
+    assert_eq!(fired(&nelson(&shifted), RuleId::N4), [(0..15).collect::<Vec<_>>()]);
 }
 
 #[test]
 fn fifteen_hugging_the_centre() {
-    let hug: Vec<f64> = (0..15)
-        .map(|i| if i % 3 == 0 { 1.0 } else { -0.3 })
-        .collect();
-    assert_eq!(
-        fired(&nelson(&hug), RuleId::N7),
-        [(0..15).collect::<Vec<_>>()]
-    );
+    let hug: Vec<f64> = (0..15).map(|i| if i % 3 == 0 { 1.0 } else { -0.3 }).collect();
+    assert_eq!(fired(&nelson(&hug), RuleId::N7), [(0..15).collect::<Vec<_>>()]);
     assert!(fired(&nelson(&hug[..14]), RuleId::N7).is_empty());
 }
 

@@ -38,19 +38,12 @@ impl<const MIN: u8, const MAX: u8> Score<MIN, MAX> {
         if text.is_empty() {
             return Ok(None);
         }
-        text.parse::<u8>()
-            .ok()
-            .and_then(Self::new)
-            .map(Some)
-            .ok_or_else(|| {
-                FieldError::new(
-                    field,
-                    format!(
-                        "expected a whole number from {MIN} to {MAX}, or nothing (you entered {})",
-                        quote(text)
-                    ),
-                )
-            })
+        text.parse::<u8>().ok().and_then(Self::new).map(Some).ok_or_else(|| {
+            FieldError::new(
+                field,
+                format!("expected a whole number from {MIN} to {MAX}, or nothing (you entered {})", quote(text)),
+            )
+        })
     }
 }
 

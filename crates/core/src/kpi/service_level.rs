@@ -56,15 +56,9 @@ impl SlVariant {
             Self::F1 => ratio(c.answered_within_t + c.abandoned_within_t, offered),
             Self::F2 => ratio(c.answered_within_t, c.answered),
             Self::F3 => ratio(c.answered_within_t, offered),
-            Self::F4 => ratio(
-                c.answered_within_t,
-                offered.saturating_sub(c.abandoned_within_t),
-            ),
+            Self::F4 => ratio(c.answered_within_t, offered.saturating_sub(c.abandoned_within_t)),
             Self::F5 => ratio(c.answered_within_t + c.short_abandons, offered),
-            Self::F6 => ratio(
-                c.answered_within_t,
-                offered.saturating_sub(c.short_abandons),
-            ),
+            Self::F6 => ratio(c.answered_within_t, offered.saturating_sub(c.short_abandons)),
         }
     }
 }

@@ -70,14 +70,7 @@ pub struct ServiceLevelThresholds {
 
 impl Default for ServiceLevelThresholds {
     fn default() -> Self {
-        Self {
-            voice: 20,
-            chat: 60,
-            email: 86_400,
-            messaging: 900,
-            social: 3_600,
-            in_person: 300,
-        }
+        Self { voice: 20, chat: 60, email: 86_400, messaging: 900, social: 3_600, in_person: 300 }
     }
 }
 
@@ -104,17 +97,13 @@ mod tests {
         let s = KpiSettings::default();
         assert_eq!(s.short_abandon(), SignedDuration::from_secs(5));
         assert_eq!(s.fcr_window(), SignedDuration::from_hours(168));
-        let t: Vec<u32> = Channel::ALL
-            .iter()
-            .map(|&c| s.service_level_seconds.get(c))
-            .collect();
+        let t: Vec<u32> = Channel::ALL.iter().map(|&c| s.service_level_seconds.get(c)).collect();
         assert_eq!(t, [20, 60, 86_400, 900, 3_600, 300]);
     }
 
     #[test]
     fn partial_configuration_keeps_other_defaults() {
-        let s: KpiSettings =
-            serde_json::from_str(r#"{"service_level_seconds": {"voice": 30}}"#).unwrap();
+        let s: KpiSettings = serde_json::from_str(r#"{"service_level_seconds": {"voice": 30}}"#).unwrap();
         assert_eq!(s.service_level_seconds.voice, 30);
         assert_eq!(s.service_level_seconds.chat, 60);
         assert_eq!(s.fcr_window_hours, 168);

@@ -45,10 +45,7 @@ pub struct PChart {
 /// Control limits `p̄ ± 3√(p̄(1 − p̄)/n)` clamped to [0, 1]; `None` when n is 0.
 pub fn p_chart_limits(centre: f64, n: u64) -> Option<(f64, f64)> {
     let sigma = p_sigma(centre, n)?;
-    Some((
-        (centre - 3.0 * sigma).max(0.0),
-        (centre + 3.0 * sigma).min(1.0),
-    ))
+    Some(((centre - 3.0 * sigma).max(0.0), (centre + 3.0 * sigma).min(1.0)))
 }
 
 fn p_sigma(centre: f64, n: u64) -> Option<f64> {
@@ -83,14 +80,7 @@ impl PChart {
                         f64::INFINITY.copysign(p - centre)
                     }
                 });
-                PChartPoint {
-                    x,
-                    n,
-                    p,
-                    lower: limits.map(|l| l.0),
-                    upper: limits.map(|l| l.1),
-                    z,
-                }
+                PChartPoint { x, n, p, lower: limits.map(|l| l.0), upper: limits.map(|l| l.1), z }
             })
             .collect();
         Self { centre, points }
@@ -99,12 +89,8 @@ impl PChart {
     /// Rule signals; point indices refer to [`PChart::points`]. Points with
     /// n = 0 are left out of the runs, as if the period did not exist.
     pub fn signals(&self, rules: RuleSet) -> Vec<Signal> {
-        let (index, z): (Vec<usize>, Vec<f64>) = self
-            .points
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| p.z.map(|z| (i, z)))
-            .unzip();
+        let (index, z): (Vec<usize>, Vec<f64>) =
+            self.points.iter().enumerate().filter_map(|(i, p)| p.z.map(|z| (i, z))).unzip();
         let mut signals = detect(rules, &z);
         for signal in &mut signals {
             for point in &mut signal.points {
@@ -233,9 +219,7 @@ mod tests {
 
     #[test]
     fn xmr_worked_example() {
-        let aht = [
-            312.0, 298.0, 305.0, 321.0, 290.0, 301.0, 315.0, 309.0, 296.0, 330.0, 302.0, 307.0,
-        ];
+        let aht = [312.0, 298.0, 305.0, 321.0, 290.0, 301.0, 315.0, 309.0, 296.0, 330.0, 302.0, 307.0];
         let limits = XmrLimits::new(&aht).unwrap();
         close(limits.centre, 307.2, 0.05);
         close(limits.mean_moving_range, 16.27, 0.005);
@@ -252,9 +236,6 @@ mod tests {
     #[test]
     fn flat_baseline_has_no_spread() {
         let limits = XmrLimits::new(&[5.0, 5.0, 5.0]).unwrap();
-        assert_eq!(
-            limits.z_scores(&[5.0, 6.0, 4.0]),
-            [0.0, f64::INFINITY, f64::NEG_INFINITY]
-        );
+        assert_eq!(limits.z_scores(&[5.0, 6.0, 4.0]), [0.0, f64::INFINITY, f64::NEG_INFINITY]);
     }
 }

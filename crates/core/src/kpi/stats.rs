@@ -32,12 +32,7 @@ pub fn wilson(successes: u64, n: u64) -> Option<Proportion> {
     let denominator = 1.0 + z2 / nf;
     let centre = (p + z2 / (2.0 * nf)) / denominator;
     let half = Z_95 * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / denominator;
-    Some(Proportion {
-        value: p,
-        lower: (centre - half).max(0.0),
-        upper: (centre + half).min(1.0),
-        n,
-    })
+    Some(Proportion { value: p, lower: (centre - half).max(0.0), upper: (centre + half).min(1.0), n })
 }
 
 /// An NPS with its standard error and 95% interval.
@@ -95,17 +90,8 @@ impl NpsEstimate {
     pub fn compare(&self, earlier: &NpsEstimate) -> NpsComparison {
         let difference = self.nps - earlier.nps;
         let standard_error = self.standard_error.hypot(earlier.standard_error);
-        let z = if standard_error > 0.0 {
-            difference / standard_error
-        } else {
-            0.0
-        };
-        NpsComparison {
-            difference,
-            standard_error,
-            z,
-            significant: z.abs() > Z_95,
-        }
+        let z = if standard_error > 0.0 { difference / standard_error } else { 0.0 };
+        NpsComparison { difference, standard_error, z, significant: z.abs() > Z_95 }
     }
 }
 

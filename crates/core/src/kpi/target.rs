@@ -78,20 +78,12 @@ impl Target {
         let shown = self.round(value);
         let band = self.amber_band.max(0.0);
         let (met, edge, better, worse, edge_name) = match self.direction {
-            Direction::HigherIsBetter => (
-                shown >= self.round(self.target),
-                self.round(self.target - band),
-                "≥",
-                "<",
-                "amber floor",
-            ),
-            Direction::LowerIsBetter => (
-                shown <= self.round(self.target),
-                self.round(self.target + band),
-                "≤",
-                ">",
-                "amber ceiling",
-            ),
+            Direction::HigherIsBetter => {
+                (shown >= self.round(self.target), self.round(self.target - band), "≥", "<", "amber floor")
+            }
+            Direction::LowerIsBetter => {
+                (shown <= self.round(self.target), self.round(self.target + band), "≤", ">", "amber ceiling")
+            }
         };
         let in_band = match self.direction {
             Direction::HigherIsBetter => shown >= edge,
@@ -100,29 +92,19 @@ impl Target {
         let value_text = self.show(value);
         let edge_text = self.show(edge);
         if met {
-            TargetStatus {
-                rag: Rag::Green,
-                rule: format!("Green: {value_text} {better} target {target}"),
-            }
+            TargetStatus { rag: Rag::Green, rule: format!("Green: {value_text} {better} target {target}") }
         } else if in_band && band > 0.0 {
             TargetStatus {
                 rag: Rag::Amber,
-                rule: format!(
-                    "Amber: {value_text} {worse} target {target}, {better} {edge_name} {edge_text}"
-                ),
+                rule: format!("Amber: {value_text} {worse} target {target}, {better} {edge_name} {edge_text}"),
             }
         } else if band > 0.0 {
             TargetStatus {
                 rag: Rag::Red,
-                rule: format!(
-                    "Red: {value_text} {worse} {edge_name} {edge_text} (target {target})"
-                ),
+                rule: format!("Red: {value_text} {worse} {edge_name} {edge_text} (target {target})"),
             }
         } else {
-            TargetStatus {
-                rag: Rag::Red,
-                rule: format!("Red: {value_text} {worse} target {target}"),
-            }
+            TargetStatus { rag: Rag::Red, rule: format!("Red: {value_text} {worse} target {target}") }
         }
     }
 
@@ -160,12 +142,7 @@ mod tests {
     use super::*;
 
     fn sl() -> Target {
-        Target {
-            target: 0.8,
-            direction: Direction::HigherIsBetter,
-            amber_band: 0.05,
-            format: ValueFormat::Percent,
-        }
+        Target { target: 0.8, direction: Direction::HigherIsBetter, amber_band: 0.05, format: ValueFormat::Percent }
     }
 
     #[test]
@@ -186,18 +163,11 @@ mod tests {
 
     #[test]
     fn lower_is_better() {
-        let asa = Target {
-            target: 30.0,
-            direction: Direction::LowerIsBetter,
-            amber_band: 5.0,
-            format: ValueFormat::Seconds,
-        };
+        let asa =
+            Target { target: 30.0, direction: Direction::LowerIsBetter, amber_band: 5.0, format: ValueFormat::Seconds };
         assert_eq!(asa.status(Some(28.5)).rule, "Green: 28.5 s ≤ target 30 s");
         assert_eq!(asa.status(Some(30.0)).rag, Rag::Green);
-        assert_eq!(
-            asa.status(Some(33.0)).rule,
-            "Amber: 33 s > target 30 s, ≤ amber ceiling 35 s"
-        );
+        assert_eq!(asa.status(Some(33.0)).rule, "Amber: 33 s > target 30 s, ≤ amber ceiling 35 s");
         assert_eq!(asa.status(Some(40.0)).rag, Rag::Red);
     }
 
@@ -210,10 +180,7 @@ mod tests {
             format: ValueFormat::Number,
         };
         let red = nps.status(Some(19.9));
-        assert_eq!(
-            (red.rag, red.rule.as_str()),
-            (Rag::Red, "Red: 19.9 < target 20")
-        );
+        assert_eq!((red.rag, red.rule.as_str()), (Rag::Red, "Red: 19.9 < target 20"));
         let none = nps.status(None);
         assert_eq!(none.rag, Rag::NoData);
         assert_eq!(none.rule, "No data: nothing to compare with target 20");

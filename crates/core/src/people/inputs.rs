@@ -7,8 +7,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    CommunicationStyle, Email, PreferredChannel, optional_text, parse_contracted_hours, parse_date,
-    required_text,
+    CommunicationStyle, Email, PreferredChannel, optional_text, parse_contracted_hours, parse_date, required_text,
 };
 use crate::fields::FieldErrors;
 
@@ -63,25 +62,11 @@ impl PersonFields {
         let email = errors.check(Email::parse("email", &self.email));
         let job_role = errors.check(required_text("job_role", &self.job_role, 80));
         let start_date = errors.check(parse_date("start_date", &self.start_date));
-        let contracted_hours = errors.check(parse_contracted_hours(
-            "contracted_hours",
-            &self.contracted_hours,
-        ));
-        let working_pattern =
-            errors.check(optional_text("working_pattern", &self.working_pattern, 200));
-        let comm_channel =
-            errors.check(PreferredChannel::parse("comm_channel", &self.comm_channel));
+        let contracted_hours = errors.check(parse_contracted_hours("contracted_hours", &self.contracted_hours));
+        let working_pattern = errors.check(optional_text("working_pattern", &self.working_pattern, 200));
+        let comm_channel = errors.check(PreferredChannel::parse("comm_channel", &self.comm_channel));
         let comm_style = errors.check(CommunicationStyle::parse("comm_style", &self.comm_style));
-        match (
-            name,
-            email,
-            job_role,
-            start_date,
-            contracted_hours,
-            working_pattern,
-            comm_channel,
-            comm_style,
-        ) {
+        match (name, email, job_role, start_date, contracted_hours, working_pattern, comm_channel, comm_style) {
             (
                 Some(name),
                 Some(email),
@@ -116,6 +101,8 @@ pub struct TeamFields {
     pub purpose: String,
     /// The leader's person id, or empty.
     pub leader_id: String,
+    /// The site's id, or empty.
+    pub site_id: String,
 }
 
 /// A valid team record.
@@ -127,6 +114,8 @@ pub struct TeamInput {
     pub purpose: Option<String>,
     /// The leader's person id.
     pub leader_id: Option<i64>,
+    /// The site the team works from.
+    pub site_id: Option<i64>,
 }
 
 impl TeamFields {
@@ -137,16 +126,24 @@ impl TeamFields {
         let purpose = errors.check(optional_text("purpose", &self.purpose, 300));
         let leader_id = match self.leader_id.trim() {
             "" => Some(None),
-            text => errors.check(text.parse::<i64>().map(Some).map_err(|_| {
-                crate::fields::FieldError::new("leader_id", "Choose the team leader from the list.")
-            })),
+            text => errors.check(
+                text.parse::<i64>()
+                    .map(Some)
+                    .map_err(|_| crate::fields::FieldError::new("leader_id", "Choose the team leader from the list.")),
+            ),
         };
-        match (name, purpose, leader_id) {
-            (Some(name), Some(purpose), Some(leader_id)) if errors.is_empty() => Ok(TeamInput {
-                name,
-                purpose,
-                leader_id,
-            }),
+        let site_id = match self.site_id.trim() {
+            "" => Some(None),
+            text => errors.check(
+                text.parse::<i64>()
+                    .map(Some)
+                    .map_err(|_| crate::fields::FieldError::new("site_id", "Choose the site from the list.")),
+            ),
+        };
+        match (name, purpose, leader_id, site_id) {
+            (Some(name), Some(purpose), Some(leader_id), Some(site_id)) if errors.is_empty() => {
+                Ok(TeamInput { name, purpose, leader_id, site_id })
+            }
             _ => Err(errors),
         }
     }
@@ -189,26 +186,15 @@ impl SkillFields {
         let mut errors = FieldErrors::default();
         let name = errors.check(required_text("name", &self.name, 60));
         let description = errors.check(required_text("description", &self.description, 500));
-        let raw = [
-            &self.level_1,
-            &self.level_2,
-            &self.level_3,
-            &self.level_4,
-            &self.level_5,
-        ];
+        let raw = [&self.level_1, &self.level_2, &self.level_3, &self.level_4, &self.level_5];
         let mut levels: [String; 5] = Default::default();
         for (i, text) in raw.iter().enumerate() {
-            if let Some(value) = errors.check(required_text(&format!("level_{}", i + 1), text, 300))
-            {
+            if let Some(value) = errors.check(required_text(&format!("level_{}", i + 1), text, 300)) {
                 levels[i] = value;
             }
         }
         match (name, description) {
-            (Some(name), Some(description)) if errors.is_empty() => Ok(SkillInput {
-                name,
-                description,
-                levels,
-            }),
+            (Some(name), Some(description)) if errors.is_empty() => Ok(SkillInput { name, description, levels }),
             _ => Err(errors),
         }
     }
@@ -240,11 +226,7 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_reported_at_once() {
-        let fields = PersonFields {
-            email: "nope".into(),
-            start_date: "5/2/24".into(),
-            ..good_person()
-        };
+        let fields = PersonFields { email: "nope".into(), start_date: "5/2/24".into(), ..good_person() };
         let errors = fields.parse().unwrap_err();
         assert!(errors.for_field("email").is_some());
         assert!(errors.for_field("start_date").is_some());

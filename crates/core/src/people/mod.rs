@@ -27,10 +27,7 @@ impl SkillLevel {
         if (i64::from(Self::MIN)..=i64::from(Self::MAX)).contains(&value) {
             Ok(Self(value as u8))
         } else {
-            Err(FieldError::new(
-                field,
-                format!("Enter a level from 1 to 5 (you entered {value})."),
-            ))
+            Err(FieldError::new(field, format!("Enter a level from 1 to 5 (you entered {value}).")))
         }
     }
 
@@ -39,14 +36,10 @@ impl SkillLevel {
         let trimmed = text.trim();
         match trimmed.parse::<i64>() {
             Ok(value) => Self::parse(field, value),
-            Err(_) if trimmed.is_empty() => {
-                Err(FieldError::new(field, "Enter a level from 1 to 5."))
-            }
+            Err(_) if trimmed.is_empty() => Err(FieldError::new(field, "Enter a level from 1 to 5.")),
             Err(_) => Err(FieldError::new(
                 field,
-                format!(
-                    "Enter a level from 1 to 5 as a whole number (you entered \u{201c}{trimmed}\u{201d})."
-                ),
+                format!("Enter a level from 1 to 5 as a whole number (you entered \u{201c}{trimmed}\u{201d})."),
             )),
         }
     }
@@ -88,13 +81,7 @@ pub enum Role {
 
 impl Role {
     /// Every role, lowest reach first.
-    pub const ALL: [Role; 5] = [
-        Role::Agent,
-        Role::TeamLeader,
-        Role::OpsManager,
-        Role::Hr,
-        Role::Admin,
-    ];
+    pub const ALL: [Role; 5] = [Role::Agent, Role::TeamLeader, Role::OpsManager, Role::Hr, Role::Admin];
 
     /// The stable name used in files, URLs and the database.
     pub fn as_str(self) -> &'static str {
@@ -163,10 +150,7 @@ impl Email {
         } else if value.is_empty() {
             Err(FieldError::new(field, "Enter an email address."))
         } else {
-            Err(FieldError::new(
-                field,
-                "Enter an email address like name@example.co.uk.",
-            ))
+            Err(FieldError::new(field, "Enter an email address like name@example.co.uk."))
         }
     }
 
@@ -182,10 +166,7 @@ pub fn required_text(field: &str, text: &str, max: usize) -> Result<String, Fiel
     if value.is_empty() {
         Err(FieldError::new(field, "This cannot be empty."))
     } else if value.chars().count() > max {
-        Err(FieldError::new(
-            field,
-            format!("Keep this to {max} characters or fewer."),
-        ))
+        Err(FieldError::new(field, format!("Keep this to {max} characters or fewer.")))
     } else {
         Ok(value.to_string())
     }
@@ -197,10 +178,7 @@ pub fn optional_text(field: &str, text: &str, max: usize) -> Result<Option<Strin
     if value.is_empty() {
         Ok(None)
     } else if value.chars().count() > max {
-        Err(FieldError::new(
-            field,
-            format!("Keep this to {max} characters or fewer."),
-        ))
+        Err(FieldError::new(field, format!("Keep this to {max} characters or fewer.")))
     } else {
         Ok(Some(value.to_string()))
     }
@@ -209,7 +187,13 @@ pub fn optional_text(field: &str, text: &str, max: usize) -> Result<Option<Strin
 /// A calendar date in `YYYY-MM-DD` form.
 pub fn parse_date(field: &str, text: &str) -> Result<jiff::civil::Date, FieldError> {
     text.trim().parse::<jiff::civil::Date>().map_err(|_| {
-        FieldError::new(field, format!("Enter a date as YYYY-MM-DD, for example 2026-03-02 (you entered \u{201c}{}\u{201d}).", text.trim()))
+        FieldError::new(
+            field,
+            format!(
+                "Enter a date as YYYY-MM-DD, for example 2026-03-02 (you entered \u{201c}{}\u{201d}).",
+                text.trim()
+            ),
+        )
     })
 }
 
@@ -217,7 +201,10 @@ pub fn parse_date(field: &str, text: &str) -> Result<jiff::civil::Date, FieldErr
 pub fn parse_contracted_hours(field: &str, text: &str) -> Result<f64, FieldError> {
     let trimmed = text.trim();
     let hours: f64 = trimmed.parse().map_err(|_| {
-        FieldError::new(field, format!("Enter hours per week as a number, for example 37.5 (you entered \u{201c}{trimmed}\u{201d})."))
+        FieldError::new(
+            field,
+            format!("Enter hours per week as a number, for example 37.5 (you entered \u{201c}{trimmed}\u{201d})."),
+        )
     })?;
     if !(0.0..=60.0).contains(&hours) || !hours.is_finite() {
         return Err(FieldError::new(field, "Enter hours per week from 0 to 60."));
@@ -230,10 +217,7 @@ pub fn parse_capacity(field: &str, text: &str) -> Result<i64, FieldError> {
     let trimmed = text.trim();
     match trimmed.parse::<i64>() {
         Ok(n) if (0..=500).contains(&n) => Ok(n),
-        _ => Err(FieldError::new(
-            field,
-            "Enter a whole number of items from 0 to 500.",
-        )),
+        _ => Err(FieldError::new(field, "Enter a whole number of items from 0 to 500.")),
     }
 }
 
@@ -242,16 +226,11 @@ pub fn parse_channel(field: &str, text: &str) -> Result<String, FieldError> {
     let value = text.trim().to_lowercase();
     if !value.is_empty()
         && value.len() <= 32
-        && value
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
     {
         Ok(value)
     } else {
-        Err(FieldError::new(
-            field,
-            "Use a short channel name such as email, chat or voice (letters, digits and _).",
-        ))
+        Err(FieldError::new(field, "Use a short channel name such as email, chat or voice (letters, digits and _)."))
     }
 }
 
@@ -318,12 +297,7 @@ pub enum CommunicationStyle {
 
 impl CommunicationStyle {
     /// Every option, in the order forms show them.
-    pub const ALL: [CommunicationStyle; 4] = [
-        Self::Brief,
-        Self::Detailed,
-        Self::WrittenFirst,
-        Self::TalkFirst,
-    ];
+    pub const ALL: [CommunicationStyle; 4] = [Self::Brief, Self::Detailed, Self::WrittenFirst, Self::TalkFirst];
 
     /// The stable name.
     pub fn as_str(self) -> &'static str {
@@ -370,12 +344,7 @@ pub enum AbsenceKind {
 
 impl AbsenceKind {
     /// Every option.
-    pub const ALL: [AbsenceKind; 4] = [
-        Self::AnnualLeave,
-        Self::Sickness,
-        Self::Training,
-        Self::Other,
-    ];
+    pub const ALL: [AbsenceKind; 4] = [Self::AnnualLeave, Self::Sickness, Self::Training, Self::Other];
 
     /// The stable name.
     pub fn as_str(self) -> &'static str {
@@ -402,9 +371,7 @@ impl AbsenceKind {
         Self::ALL
             .into_iter()
             .find(|c| c.as_str() == text.trim())
-            .ok_or_else(|| {
-                FieldError::new(field, "Choose annual leave, sickness, training or other.")
-            })
+            .ok_or_else(|| FieldError::new(field, "Choose annual leave, sickness, training or other."))
     }
 }
 
@@ -436,15 +403,7 @@ mod tests {
             Email::parse("email", " Sam@Example.CO.UK ").map(|e| e.as_str().to_string()),
             Ok("sam@example.co.uk".into())
         );
-        for bad in [
-            "",
-            "sam",
-            "sam@",
-            "@example.com",
-            "sam@example",
-            "sa m@example.com",
-            "a@b@c.com",
-        ] {
+        for bad in ["", "sam", "sam@", "@example.com", "sam@example", "sa m@example.com", "a@b@c.com"] {
             assert!(Email::parse("email", bad).is_err(), "{bad}");
         }
     }

@@ -82,12 +82,7 @@ impl ErlangA {
 
         let not_waiting: f64 = pi.iter().take(n).sum();
         let waiting: f64 = pi.iter().skip(n).sum();
-        let mean_queue: f64 = pi
-            .iter()
-            .enumerate()
-            .skip(n + 1)
-            .map(|(k, p)| (k - n) as f64 * p)
-            .sum();
+        let mean_queue: f64 = pi.iter().enumerate().skip(n + 1).map(|(k, p)| (k - n) as f64 * p).sum();
         // Little's law: abandonments per unit time are θ·E[Q], arrivals A.
         let abandon_rate = (theta * mean_queue / self.traffic_erlangs).clamp(0.0, 1.0);
 
@@ -106,8 +101,7 @@ impl ErlangA {
             answered_wait_total += mass * answered * mean_time_to_leave;
         }
         let answered_share = not_waiting + answered_waiting;
-        let asa_seconds =
-            (answered_share > 0.0).then(|| answered_wait_total / answered_share * self.aht_seconds);
+        let asa_seconds = (answered_share > 0.0).then(|| answered_wait_total / answered_share * self.aht_seconds);
 
         let (served_by, abandoned_by) = absorbed_by(queue, servers, theta, threshold);
         Ok(ErlangAMetrics {
@@ -116,9 +110,7 @@ impl ErlangA {
                 probability_of_wait: waiting.clamp(0.0, 1.0),
                 service_level: (not_waiting + served_by).clamp(0.0, 1.0),
                 asa_seconds,
-                occupancy: Some(
-                    (self.traffic_erlangs * (1.0 - abandon_rate) / servers).clamp(0.0, 1.0),
-                ),
+                occupancy: Some((self.traffic_erlangs * (1.0 - abandon_rate) / servers).clamp(0.0, 1.0)),
                 abandon_rate: Some(abandon_rate),
             },
             abandon_within_threshold: abandoned_by.clamp(0.0, 1.0),
@@ -136,11 +128,7 @@ fn stationary(traffic: f64, agents: u32, theta: f64) -> Result<Vec<f64>, ChainTo
     let mut largest = 0.0_f64;
     loop {
         let k = logs.len() as f64;
-        let death = if k <= servers {
-            k
-        } else {
-            servers + (k - servers) * theta
-        };
+        let death = if k <= servers { k } else { servers + (k - servers) * theta };
         let ratio = traffic / death;
         // Past the mode the ratios only fall, so the tail is at most a geometric
         // series in the current ratio.
@@ -198,11 +186,8 @@ fn absorbed_by(queue: &[f64], servers: f64, theta: f64, t: f64) -> (f64, f64) {
         for i in 0..positions {
             let position = (i + 1) as f64;
             let leaves = (servers + position * theta) / uniform_rate;
-            let from_behind = if i + 1 < positions {
-                mass[i + 1] * (servers + position * theta) / uniform_rate
-            } else {
-                0.0
-            };
+            let from_behind =
+                if i + 1 < positions { mass[i + 1] * (servers + position * theta) / uniform_rate } else { 0.0 };
             next[i] = mass[i] * (1.0 - leaves) + from_behind;
             leaving_total += mass[i];
         }

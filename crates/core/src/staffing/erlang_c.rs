@@ -21,11 +21,7 @@ pub struct ErlangB {
 impl ErlangB {
     /// The recurrence at zero agents, where every contact is blocked: B(0, A) = 1.
     pub fn new(traffic_erlangs: f64) -> Self {
-        Self {
-            traffic: traffic_erlangs,
-            agents: 0,
-            blocking: 1.0,
-        }
+        Self { traffic: traffic_erlangs, agents: 0, blocking: 1.0 }
     }
 
     /// Adds one agent: B(n, A) = A·B(n−1, A) / (n + A·B(n−1, A)).
@@ -126,12 +122,7 @@ pub fn erlang_c(agents: u32, traffic_erlangs: f64) -> Option<f64> {
 }
 
 /// Every Erlang C figure for `agents` agents.
-pub fn erlang_c_metrics(
-    agents: u32,
-    traffic_erlangs: f64,
-    aht_seconds: f64,
-    answer_within_seconds: f64,
-) -> Metrics {
+pub fn erlang_c_metrics(agents: u32, traffic_erlangs: f64, aht_seconds: f64, answer_within_seconds: f64) -> Metrics {
     let mut recurrence = ErlangB::new(traffic_erlangs);
     recurrence.advance_to(agents);
     recurrence.metrics(aht_seconds, answer_within_seconds)

@@ -25,31 +25,18 @@ const MAX_SCALE: u32 = 18;
 
 impl Decimal {
     /// Zero.
-    pub const ZERO: Decimal = Decimal {
-        mantissa: 0,
-        scale: 0,
-    };
+    pub const ZERO: Decimal = Decimal { mantissa: 0, scale: 0 };
     /// One.
-    pub const ONE: Decimal = Decimal {
-        mantissa: 1,
-        scale: 0,
-    };
+    pub const ONE: Decimal = Decimal { mantissa: 1, scale: 0 };
 
     /// Accepts plain decimal text such as `100`, `0.85` or `.5` (no sign, no
     /// exponent), naming `field` in the error.
     pub fn parse(field: &str, text: &str) -> Result<Self, FieldError> {
         let trimmed = text.trim();
-        let reject = |advice: &str| {
-            Err(FieldError::new(
-                field,
-                format!("{advice} (you entered \u{201c}{trimmed}\u{201d})."),
-            ))
-        };
+        let reject =
+            |advice: &str| Err(FieldError::new(field, format!("{advice} (you entered \u{201c}{trimmed}\u{201d}).")));
         if trimmed.is_empty() {
-            return Err(FieldError::new(
-                field,
-                "Enter a number, such as 30 or 0.85.",
-            ));
+            return Err(FieldError::new(field, "Enter a number, such as 30 or 0.85."));
         }
         if trimmed.starts_with('-') {
             return reject("Enter a number of 0 or more");
@@ -59,13 +46,8 @@ impl Decimal {
             None => (trimmed, ""),
         };
         let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if (whole.is_empty() && fraction.is_empty())
-            || !digits_only(whole)
-            || !digits_only(fraction)
-        {
-            return reject(
-                "Enter a plain number with digits and at most one decimal point, such as 30 or 0.85",
-            );
+        if (whole.is_empty() && fraction.is_empty()) || !digits_only(whole) || !digits_only(fraction) {
+            return reject("Enter a plain number with digits and at most one decimal point, such as 30 or 0.85");
         }
         let fraction = fraction.trim_end_matches('0');
         let scale = u32::try_from(fraction.len()).unwrap_or(u32::MAX);
@@ -85,10 +67,7 @@ impl Decimal {
 
     /// A whole number.
     pub fn from_integer(value: u64) -> Self {
-        Self {
-            mantissa: value,
-            scale: 0,
-        }
+        Self { mantissa: value, scale: 0 }
     }
 
     fn normalised(mut mantissa: u64, mut scale: u32) -> Self {
@@ -179,9 +158,7 @@ impl BigNat {
 
     /// The product of `factors` (one for an empty list).
     pub fn product(factors: &[u64]) -> Self {
-        factors.iter().fold(Self::from_u128(1), |acc, &f| {
-            acc.mul(&Self::from_u128(u128::from(f)))
-        })
+        factors.iter().fold(Self::from_u128(1), |acc, &f| acc.mul(&Self::from_u128(u128::from(f))))
     }
 
     /// `self × other`.
@@ -240,10 +217,7 @@ impl PartialOrd for BigNat {
 
 impl Ord for BigNat {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.limbs
-            .len()
-            .cmp(&other.limbs.len())
-            .then_with(|| self.limbs.iter().rev().cmp(other.limbs.iter().rev()))
+        self.limbs.len().cmp(&other.limbs.len()).then_with(|| self.limbs.iter().rev().cmp(other.limbs.iter().rev()))
     }
 }
 
@@ -292,20 +266,13 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_plain_non_negative_decimal() {
-        for bad in [
-            "", "-1", "1e3", "abc", ".", "1.2.3", "0x10", "NaN", "inf", "+-1", "1,5",
-        ] {
+        for bad in ["", "-1", "1e3", "abc", ".", "1.2.3", "0x10", "NaN", "inf", "+-1", "1,5"] {
             let error = Decimal::parse("--volume", bad).unwrap_err();
             assert_eq!(error.field, "--volume", "{bad}");
         }
         assert!(Decimal::parse("v", "99999999999999999999").is_err());
         assert!(Decimal::parse("v", "0.0000000000000000001").is_err());
-        assert!(
-            Decimal::parse("v", "-1")
-                .unwrap_err()
-                .message
-                .contains("0 or more")
-        );
+        assert!(Decimal::parse("v", "-1").unwrap_err().message.contains("0 or more"));
     }
 
     #[test]

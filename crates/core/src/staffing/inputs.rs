@@ -21,11 +21,7 @@ impl IntervalLength {
     pub fn parse_minutes(field: &str, text: &str) -> Result<Self, FieldError> {
         let minutes = Decimal::parse(field, text)?;
         if minutes.is_zero() {
-            return Err(out_of_range(
-                field,
-                "Enter an interval length of more than 0 minutes",
-                minutes,
-            ));
+            return Err(out_of_range(field, "Enter an interval length of more than 0 minutes", minutes));
         }
         Ok(Self(minutes))
     }
@@ -64,17 +60,8 @@ impl IntervalLoad {
             volume,
             aht_seconds,
             length,
-            traffic_numerator: vec![
-                volume.mantissa(),
-                aht_seconds.mantissa(),
-                minutes.denominator(),
-            ],
-            traffic_denominator: vec![
-                60,
-                minutes.mantissa(),
-                volume.denominator(),
-                aht_seconds.denominator(),
-            ],
+            traffic_numerator: vec![volume.mantissa(), aht_seconds.mantissa(), minutes.denominator()],
+            traffic_denominator: vec![60, minutes.mantissa(), volume.denominator(), aht_seconds.denominator()],
         };
         if !load.traffic_at_most(MAX_TRAFFIC_ERLANGS, 1) {
             return Err(FieldError::new(
@@ -145,9 +132,7 @@ impl IntervalLoad {
 
     /// The smallest whole number of agents greater than the traffic.
     pub fn min_stable_agents(&self) -> u64 {
-        smallest_from_guess(self.traffic_erlangs().floor() + 1.0, |n| {
-            self.is_stable_with(n)
-        })
+        smallest_from_guess(self.traffic_erlangs().floor() + 1.0, |n| self.is_stable_with(n))
     }
 
     /// The smallest whole number of agents whose offered-load occupancy is within `cap`.
@@ -257,11 +242,7 @@ impl PositiveSeconds {
     pub fn parse(field: &str, text: &str) -> Result<Self, FieldError> {
         let seconds = Decimal::parse(field, text)?;
         if seconds.is_zero() {
-            return Err(out_of_range(
-                field,
-                "Enter a number of seconds greater than 0",
-                seconds,
-            ));
+            return Err(out_of_range(field, "Enter a number of seconds greater than 0", seconds));
         }
         Ok(Self(seconds.to_f64()))
     }

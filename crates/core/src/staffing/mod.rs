@@ -24,8 +24,8 @@ pub use erlang_a::{ChainTooLarge, ErlangA, ErlangAMetrics};
 pub use erlang_c::{ErlangB, erlang_b, erlang_c, erlang_c_metrics};
 pub use exact::Decimal;
 pub use inputs::{
-    IntervalLength, IntervalLoad, MAX_TRAFFIC_ERLANGS, Model, OccupancyCap, PositiveSeconds,
-    ServiceLevelTarget, Shrinkage, StaffingRequest, Targets,
+    IntervalLength, IntervalLoad, MAX_TRAFFIC_ERLANGS, Model, OccupancyCap, PositiveSeconds, ServiceLevelTarget,
+    Shrinkage, StaffingRequest, Targets,
 };
 pub use metrics::Metrics;
 pub use search::{Constraint, StaffingPlan, evaluate, failed_constraints, plan};

@@ -90,11 +90,7 @@ pub fn plan(request: &StaffingRequest) -> Result<StaffingPlan, ChainTooLarge> {
         }
         Some(model) => {
             let (agents, figures) = search_erlang_a(request, &model, erlang_c_agents)?;
-            (
-                agents,
-                Some(figures.abandon_within_threshold),
-                figures.metrics,
-            )
+            (agents, Some(figures.abandon_within_threshold), figures.metrics)
         }
     };
     let binding = match agents.checked_sub(1) {
@@ -148,9 +144,7 @@ pub fn failed_constraints(request: &StaffingRequest, metrics: &Metrics) -> Vec<C
     let occupancy_ok = if erlang_c {
         request.load.occupancy_within(agents, targets.max_occupancy)
     } else {
-        metrics
-            .occupancy
-            .is_some_and(|o| o <= targets.max_occupancy.share().to_f64())
+        metrics.occupancy.is_some_and(|o| o <= targets.max_occupancy.share().to_f64())
     };
     if !occupancy_ok {
         failed.push(Constraint::Occupancy);
@@ -164,10 +158,7 @@ pub fn failed_constraints(request: &StaffingRequest, metrics: &Metrics) -> Vec<C
 }
 
 fn erlang_c_metrics(request: &StaffingRequest, recurrence: &ErlangB) -> Metrics {
-    recurrence.metrics(
-        request.load.aht_seconds().to_f64(),
-        request.targets.answer_within_seconds,
-    )
+    recurrence.metrics(request.load.aht_seconds().to_f64(), request.targets.answer_within_seconds)
 }
 
 /// The Erlang C answer: start at the first N that is stable and within the
@@ -175,9 +166,7 @@ fn erlang_c_metrics(request: &StaffingRequest, recurrence: &ErlangB) -> Metrics 
 /// floating-point targets are met.
 fn search_erlang_c(request: &StaffingRequest) -> u32 {
     let load = &request.load;
-    let start = load
-        .min_stable_agents()
-        .max(load.min_agents_within(request.targets.max_occupancy));
+    let start = load.min_stable_agents().max(load.min_agents_within(request.targets.max_occupancy));
     // The traffic cap keeps N far below u32::MAX.
     let start = u32::try_from(start).unwrap_or(u32::MAX);
     let mut recurrence = ErlangB::new(load.traffic_erlangs());
@@ -228,9 +217,7 @@ fn search_erlang_a(
 ) -> Result<(u32, ErlangAMetrics), ChainTooLarge> {
     let meets = |agents: u32| -> Result<Option<ErlangAMetrics>, ChainTooLarge> {
         let figures = erlang_a_metrics(model, agents)?;
-        Ok(failed_constraints(request, &figures.metrics)
-            .is_empty()
-            .then_some(figures))
+        Ok(failed_constraints(request, &figures.metrics).is_empty().then_some(figures))
     };
     // Bracket the answer between a failing `low` (0 always fails: nobody
     // answers) and a meeting `high`, galloping away from the Erlang C answer,

@@ -24,10 +24,7 @@ pub async fn sqlite() -> TestDb {
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
     let db = Db::connect(&url).await.expect("sqlite connects");
     db.migrate().await.expect("migrations run");
-    TestDb {
-        db,
-        _dir: Some(dir),
-    }
+    TestDb { db, _dir: Some(dir) }
 }
 
 pub fn postgres_base_url() -> String {
@@ -41,10 +38,7 @@ pub async fn postgres() -> TestDb {
     let admin = Db::connect(&base)
         .await
         .unwrap_or_else(|e| panic!("PostgreSQL is required for the storage suite ({base}): {e}"));
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(admin.pool())
-        .await
-        .expect("create schema");
+    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(admin.pool()).await.expect("create schema");
     admin.close().await;
     let sep = if base.contains('?') { '&' } else { '?' };
     let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
@@ -56,16 +50,8 @@ pub async fn postgres() -> TestDb {
 fn hex_id() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!(
-        "{:x}{:x}{:x}",
-        std::process::id(),
-        nanos,
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("{:x}{:x}{:x}", std::process::id(), nanos, COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
 /// Runs one async test body on both backends: `both_backends!(name, body_fn);`

@@ -31,10 +31,7 @@ pub struct Me {
 /// Who the caller is.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, description = "The caller", body = Me), (status = 401, description = "Not logged in", body = Problem)))]
 pub async fn me(Extension(session): Extension<Session>) -> Json<Me> {
-    Json(Me {
-        led_team_ids: session.actor.led_team_ids.clone(),
-        user: session.user,
-    })
+    Json(Me { led_team_ids: session.actor.led_team_ids.clone(), user: session.user })
 }
 
 /// Teams the caller may see.
@@ -51,11 +48,7 @@ pub async fn list_teams(
     let access = session.access(Action::ListTeams);
     Ok(Json(
         all.into_iter()
-            .filter(|t| {
-                access == Access::All
-                    || own.contains(&t.id)
-                    || session.actor.led_team_ids.contains(&t.id)
-            })
+            .filter(|t| access == Access::All || own.contains(&t.id) || session.actor.led_team_ids.contains(&t.id))
             .collect(),
     ))
 }
@@ -72,6 +65,9 @@ pub struct TeamBody {
     /// Leader's person id.
     #[serde(default)]
     pub leader_id: Option<i64>,
+    /// The site the team works from.
+    #[serde(default)]
+    pub site_id: Option<i64>,
 }
 
 /// Creates a team.
@@ -86,18 +82,10 @@ pub async fn create_team(
         name: body.name,
         purpose: body.purpose.unwrap_or_default(),
         leader_id: body.leader_id.map(|l| l.to_string()).unwrap_or_default(),
+        site_id: body.site_id.map(|s| s.to_string()).unwrap_or_default(),
     };
-    let id = teams::create(
-        &state.db,
-        &session.audit_actor(),
-        &fields.parse()?,
-        state.now(),
-    )
-    .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(teams::get(&state.db, id, state.today()).await?),
-    ))
+    let id = teams::create(&state.db, &session.audit_actor(), &fields.parse()?, state.now()).await?;
+    Ok((StatusCode::CREATED, Json(teams::get(&state.db, id, state.today()).await?)))
 }
 
 /// One team.
@@ -162,13 +150,7 @@ pub async fn create_skill(
         level_4: level(3),
         level_5: level(4),
     };
-    let id = skills::create(
-        &state.db,
-        &session.audit_actor(),
-        &fields.parse()?,
-        state.now(),
-    )
-    .await?;
+    let id = skills::create(&state.db, &session.audit_actor(), &fields.parse()?, state.now()).await?;
     Ok((StatusCode::CREATED, Json(skills::get(&state.db, id).await?)))
 }
 
@@ -187,9 +169,7 @@ pub async fn matrix(
     Extension(session): Extension<Session>,
     Query(q): Query<MatrixQuery>,
 ) -> Result<Json<Matrix>, ApiError> {
-    Ok(Json(
-        crate::pages::skills::matrix_for(&state, &session, q.team).await?,
-    ))
+    Ok(Json(crate::pages::skills::matrix_for(&state, &session, q.team).await?))
 }
 
 /// Every user account.
@@ -241,24 +221,10 @@ pub async fn create_user(
         Some(t) => Some(accounts::find_team(&state.db, t).await?),
         None => None,
     };
-    let account = accounts::create(
-        &state.db,
-        &session.audit_actor(),
-        &email,
-        &name,
-        role,
-        team,
-        state.today(),
-        state.now(),
-    )
-    .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(NewUser {
-            email: account.user.email,
-            password: account.password,
-        }),
-    ))
+    let account =
+        accounts::create(&state.db, &session.audit_actor(), &email, &name, role, team, state.today(), state.now())
+            .await?;
+    Ok((StatusCode::CREATED, Json(NewUser { email: account.user.email, password: account.password })))
 }
 
 /// Audit paging and filter.
@@ -280,7 +246,5 @@ pub async fn audit_trail(
     Query(q): Query<AuditQuery>,
 ) -> Result<Json<Vec<AuditEvent>>, ApiError> {
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
-    Ok(Json(
-        audit::list(&state.db, q.subject.as_deref(), limit, q.before).await?,
-    ))
+    Ok(Json(audit::list(&state.db, q.subject.as_deref(), limit, q.before).await?))
 }

@@ -83,20 +83,14 @@ pub struct PeopleQuery {
 fn scope(session: &Session) -> Scope {
     match session.access(Action::ListPeople) {
         Access::All => Scope::All,
-        Access::Team => Scope::Teams {
-            team_ids: session.actor.led_team_ids.clone(),
-            own: session.actor.person_id,
-        },
+        Access::Team => Scope::Teams { team_ids: session.actor.led_team_ids.clone(), own: session.actor.person_id },
         _ => Scope::Only(session.actor.person_id),
     }
 }
 
 async fn subject(state: &AppState, id: i64) -> Result<Subject, ApiError> {
     people::get(&state.db, id).await?;
-    Ok(Subject::Person {
-        id,
-        team_ids: people::team_ids_on(&state.db, id, state.today()).await?,
-    })
+    Ok(Subject::Person { id, team_ids: people::team_ids_on(&state.db, id, state.today()).await? })
 }
 
 /// Lists the people the caller may see.
@@ -108,9 +102,7 @@ pub async fn list(
     Extension(session): Extension<Session>,
     Query(q): Query<PeopleQuery>,
 ) -> Result<Json<Vec<PersonSummary>>, ApiError> {
-    Ok(Json(
-        people::list(&state.db, &scope(&session), q.team, state.today()).await?,
-    ))
+    Ok(Json(people::list(&state.db, &scope(&session), q.team, state.today()).await?))
 }
 
 /// Adds a person.
@@ -122,14 +114,7 @@ pub async fn create(
     Json(body): Json<PersonBody>,
 ) -> Result<(StatusCode, Json<Person>), ApiError> {
     let input = body.fields().parse()?;
-    let person = people::create(
-        &state.db,
-        &session.audit_actor(),
-        &input,
-        body.team_id,
-        state.now(),
-    )
-    .await?;
+    let person = people::create(&state.db, &session.audit_actor(), &input, body.team_id, state.now()).await?;
     Ok((StatusCode::CREATED, Json(person)))
 }
 
@@ -166,9 +151,7 @@ pub async fn update(
 ) -> Result<Json<Person>, ApiError> {
     session.require_api(Action::EditPerson, &subject(&state, id).await?)?;
     let input = body.fields().parse()?;
-    Ok(Json(
-        people::update(&state.db, &session.audit_actor(), id, &input, state.now()).await?,
-    ))
+    Ok(Json(people::update(&state.db, &session.audit_actor(), id, &input, state.now()).await?))
 }
 
 /// A skill level as sent to the API.
@@ -195,11 +178,7 @@ pub async fn set_skill(
     session.require_api(Action::EditPersonSkills, &subject(&state, id).await?)?;
     let mut errors = FieldErrors::default();
     let level = errors.check(SkillLevel::parse("level", body.level));
-    let evidence = errors.check(optional_text(
-        "evidence",
-        body.evidence.as_deref().unwrap_or(""),
-        300,
-    ));
+    let evidence = errors.check(optional_text("evidence", body.evidence.as_deref().unwrap_or(""), 300));
     let (Some(level), Some(evidence)) = (level, evidence) else {
         return Err(errors.into());
     };

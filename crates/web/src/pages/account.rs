@@ -79,57 +79,38 @@ pub async fn login(
             .and_then(|o| o.split_once("://"))
             .is_some_and(|(_, rest)| Some(rest) == host.to_str().ok());
         if !same {
-            return Err(PageError::BadRequest(
-                "This login came from another site, so it was refused.".into(),
-            ));
+            return Err(PageError::BadRequest("This login came from another site, so it was refused.".into()));
         }
     }
     match accounts::authenticate(&state.db, &form.email, &form.password, state.now()).await {
         Ok(user) => {
             let new_session = accounts::start_session(&state.db, user.id, state.now()).await?;
-            let target = if user.must_change_password {
-                "/account?first=1".to_string()
-            } else {
-                next
-            };
+            let target = if user.must_change_password { "/account?first=1".to_string() } else { next };
             let mut response = Redirect::to(&target).into_response();
-            let cookie =
-                session::session_set_cookie(&new_session.id, state.settings.secure_cookies);
-            response.headers_mut().insert(
-                header::SET_COOKIE,
-                cookie
-                    .parse()
-                    .map_err(|_| PageError::Internal("cookie".into()))?,
-            );
+            let cookie = session::session_set_cookie(&new_session.id, state.settings.secure_cookies);
+            response
+                .headers_mut()
+                .insert(header::SET_COOKIE, cookie.parse().map_err(|_| PageError::Internal("cookie".into()))?);
             Ok(response)
         }
-        Err(LoginError::BadCredentials) => render_status(
-            StatusCode::UNAUTHORIZED,
-            &page(LoginError::BadCredentials.to_string()),
-        ),
-        Err(e @ LoginError::Throttled { .. }) => {
-            render_status(StatusCode::TOO_MANY_REQUESTS, &page(e.to_string()))
+        Err(LoginError::BadCredentials) => {
+            render_status(StatusCode::UNAUTHORIZED, &page(LoginError::BadCredentials.to_string()))
         }
+        Err(e @ LoginError::Throttled { .. }) => render_status(StatusCode::TOO_MANY_REQUESTS, &page(e.to_string())),
         Err(LoginError::Store(e)) => Err(e.into()),
     }
 }
 
 /// `POST /logout`.
-pub async fn logout(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, PageError> {
     if let Some(id) = session::session_cookie(&headers) {
         accounts::end_session(&state.db, &id).await?;
     }
     let mut response = Redirect::to("/login").into_response();
     let cookie = session::session_clear_cookie(state.settings.secure_cookies);
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        cookie
-            .parse()
-            .map_err(|_| PageError::Internal("cookie".into()))?,
-    );
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, cookie.parse().map_err(|_| PageError::Internal("cookie".into()))?);
     Ok(response)
 }
 
@@ -153,25 +134,14 @@ struct TokenRow {
 fn when(seconds: Option<i64>) -> String {
     seconds
         .and_then(|s| jiff::Timestamp::from_second(s).ok())
-        .map_or_else(
-            || "never".to_string(),
-            |t| t.strftime("%Y-%m-%d %H:%M UTC").to_string(),
-        )
+        .map_or_else(|| "never".to_string(), |t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
 }
 
-async fn account_page(
-    state: &AppState,
-    session: &Session,
-    first: bool,
-) -> Result<AccountPage, PageError> {
+async fn account_page(state: &AppState, session: &Session, first: bool) -> Result<AccountPage, PageError> {
     let tokens = accounts::tokens_of(&state.db, session.user.id)
         .await?
         .into_iter()
-        .map(|info| TokenRow {
-            created: when(Some(info.created_at)),
-            last_used: when(info.last_used_at),
-            info,
-        })
+        .map(|info| TokenRow { created: when(Some(info.created_at)), last_used: when(info.last_used_at), info })
         .collect();
     Ok(AccountPage {
         layout: Layout::new(session, "Your account", "/account"),
@@ -219,19 +189,10 @@ pub async fn change_password(
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
     let result = if form.new_password != form.confirm_password {
-        Err(StoreError::field(
-            "confirm_password",
-            "The two new passwords do not match. Type the same password twice.",
-        ))
+        Err(StoreError::field("confirm_password", "The two new passwords do not match. Type the same password twice."))
     } else {
-        accounts::change_password(
-            &state.db,
-            &session.user,
-            &form.current_password,
-            &form.new_password,
-            state.now(),
-        )
-        .await
+        accounts::change_password(&state.db, &session.user, &form.current_password, &form.new_password, state.now())
+            .await
     };
     match result {
         Ok(()) => Ok(Redirect::to("/account?notice=password").into_response()),
@@ -261,8 +222,7 @@ pub async fn create_token(
     if name.is_empty() || name.chars().count() > 60 {
         let mut page = account_page(&state, &session, false).await?;
         page.token_error =
-            "Give the token a name of up to 60 characters, such as \u{201c}Nightly import\u{201d}."
-                .into();
+            "Give the token a name of up to 60 characters, such as \u{201c}Nightly import\u{201d}.".into();
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let token = accounts::create_token(&state.db, &session.user, name, state.now()).await?;

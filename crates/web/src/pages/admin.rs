@@ -45,13 +45,7 @@ pub struct NewUserForm {
 }
 
 fn role_choices() -> Vec<Choice> {
-    Role::ALL
-        .iter()
-        .map(|r| Choice {
-            value: r.as_str().into(),
-            label: r.label().into(),
-        })
-        .collect()
+    Role::ALL.iter().map(|r| Choice { value: r.as_str().into(), label: r.label().into() }).collect()
 }
 
 async fn users_page(
@@ -82,10 +76,7 @@ pub async fn users(
             &state,
             &session,
             FormErrors::default(),
-            NewUserForm {
-                role: "agent".into(),
-                ..Default::default()
-            },
+            NewUserForm { role: "agent".into(), ..Default::default() },
             None,
         )
         .await?,
@@ -105,17 +96,8 @@ pub async fn create_user(
     let team = form.team_id.trim().parse::<i64>().ok();
     let result = match (email, name, role) {
         (Some(email), Some(name), Some(role)) if errors.is_empty() => {
-            accounts::create(
-                &state.db,
-                &session.audit_actor(),
-                &email,
-                &name,
-                role,
-                team,
-                state.today(),
-                state.now(),
-            )
-            .await
+            accounts::create(&state.db, &session.audit_actor(), &email, &name, role, team, state.today(), state.now())
+                .await
         }
         _ => Err(StoreError::Invalid(errors)),
     };
@@ -127,10 +109,7 @@ pub async fn create_user(
                     &state,
                     &session,
                     FormErrors::default(),
-                    NewUserForm {
-                        role: "agent".into(),
-                        ..Default::default()
-                    },
+                    NewUserForm { role: "agent".into(), ..Default::default() },
                     issued,
                 )
                 .await?,
@@ -164,19 +143,10 @@ pub async fn update_user(
     let active = form.active.is_some();
     if id == session.user.id && (!active || role != Role::Admin) {
         return Err(PageError::Conflict(
-            "You cannot remove your own administrator access. Ask another administrator to do it."
-                .into(),
+            "You cannot remove your own administrator access. Ask another administrator to do it.".into(),
         ));
     }
-    accounts::update(
-        &state.db,
-        &session.audit_actor(),
-        id,
-        role,
-        active,
-        state.now(),
-    )
-    .await?;
+    accounts::update(&state.db, &session.audit_actor(), id, role, active, state.now()).await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 
@@ -186,18 +156,14 @@ pub async fn reset_password(
     Extension(session): Extension<Session>,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let password =
-        accounts::reset_password(&state.db, &session.audit_actor(), id, state.now()).await?;
+    let password = accounts::reset_password(&state.db, &session.audit_actor(), id, state.now()).await?;
     let user = accounts::get(&state.db, id).await?;
     render(
         &users_page(
             &state,
             &session,
             FormErrors::default(),
-            NewUserForm {
-                role: "agent".into(),
-                ..Default::default()
-            },
+            NewUserForm { role: "agent".into(), ..Default::default() },
             Some((user.email, password)),
         )
         .await?,
@@ -231,25 +197,11 @@ pub async fn audit_trail(
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, PageError> {
     let subject = q.subject.unwrap_or_default().trim().to_string();
-    let events = audit::list(
-        &state.db,
-        (!subject.is_empty()).then_some(subject.as_str()),
-        PAGE,
-        q.before,
-    )
-    .await?;
-    let older = (events.len() as i64 == PAGE)
-        .then(|| events.last().map(|e| e.seq))
-        .flatten();
+    let events = audit::list(&state.db, (!subject.is_empty()).then_some(subject.as_str()), PAGE, q.before).await?;
+    let older = (events.len() as i64 == PAGE).then(|| events.last().map(|e| e.seq)).flatten();
     let (chain, chain_ok) = match audit::verify(&state.db).await {
-        Ok(n) => (
-            format!("All {n} events verified: the chain is intact."),
-            true,
-        ),
-        Err(e) => (
-            format!("The chain is broken: {e}. Restore from a backup and investigate."),
-            false,
-        ),
+        Ok(n) => (format!("All {n} events verified: the chain is intact."), true),
+        Err(e) => (format!("The chain is broken: {e}. Restore from a backup and investigate."), false),
     };
     render(&AuditPage {
         layout: Layout::new(&session, "Audit trail", "/admin/audit"),
@@ -259,4 +211,79 @@ pub async fn audit_trail(
         chain,
         chain_ok,
     })
+}
+
+#[derive(Template)]
+#[template(path = "organisation.html")]
+struct OrganisationPage {
+    layout: Layout,
+    name: String,
+    time_zone: String,
+    errors: FormErrors,
+}
+
+/// `GET /admin/organisation`.
+pub async fn organisation(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    let org =
+        crewdeck_store::org::get(&state.db).await?.ok_or_else(|| PageError::NotFound("The organisation".into()))?;
+    render(&OrganisationPage {
+        layout: Layout::new(&session, "Organisation", "/admin/organisation").with_notice(q.notice.as_deref()),
+        name: org.name,
+        time_zone: org.time_zone,
+        errors: FormErrors::default(),
+    })
+}
+
+/// Query carrying a confirmation code.
+#[derive(Debug, Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+/// The organisation form.
+#[derive(Debug, Deserialize)]
+pub struct OrganisationForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    time_zone: String,
+}
+
+/// `POST /admin/organisation`.
+pub async fn save_organisation(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Form(form): Form<OrganisationForm>,
+) -> Result<Response, PageError> {
+    let mut errors = FieldErrors::default();
+    let name = errors.check(required_text("name", &form.name, 120));
+    let result = match name {
+        Some(name) if errors.is_empty() => {
+            crewdeck_store::org::update(&state.db, &session.audit_actor(), &name, form.time_zone.trim(), state.now())
+                .await
+        }
+        _ => Err(StoreError::Invalid(errors)),
+    };
+    match result {
+        Ok(()) => {
+            if let Ok(tz) = jiff::tz::TimeZone::get(form.time_zone.trim()) {
+                state.set_time_zone(tz);
+            }
+            Ok(Redirect::to("/admin/organisation?notice=saved").into_response())
+        }
+        Err(StoreError::Invalid(errors)) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &OrganisationPage {
+                layout: Layout::new(&session, "Organisation", "/admin/organisation"),
+                name: form.name,
+                time_zone: form.time_zone,
+                errors: FormErrors(errors),
+            },
+        ),
+        Err(e) => Err(e.into()),
+    }
 }

@@ -61,12 +61,7 @@ struct DocsPage {
 
 fn schema_name(reference: &RefOr<utoipa::openapi::schema::Schema>) -> String {
     match reference {
-        RefOr::Ref(r) => r
-            .ref_location
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .to_string(),
+        RefOr::Ref(r) => r.ref_location.rsplit('/').next().unwrap_or_default().to_string(),
         RefOr::T(utoipa::openapi::schema::Schema::Array(a)) => match &a.items {
             utoipa::openapi::schema::ArrayItems::RefOrSchema(inner) => {
                 format!("array of {}", schema_name(inner))
@@ -120,11 +115,7 @@ fn describe(method: &'static str, path: &str, op: &Operation) -> OperationDoc {
         params,
         body,
         replies,
-        anchor: format!(
-            "{}-{}",
-            method.to_lowercase(),
-            path.replace(['/', '{', '}'], "-")
-        ),
+        anchor: format!("{}-{}", method.to_lowercase(), path.replace(['/', '{', '}'], "-")),
     }
 }
 
@@ -140,19 +131,11 @@ fn sections(doc: &OpenApi) -> Vec<Section> {
         ];
         for (method, op) in ops {
             let Some(op) = op else { continue };
-            let tag = op
-                .tags
-                .as_ref()
-                .and_then(|t| t.first())
-                .cloned()
-                .unwrap_or_else(|| "general".into());
+            let tag = op.tags.as_ref().and_then(|t| t.first()).cloned().unwrap_or_else(|| "general".into());
             let doc = describe(method, path, op);
             match sections.iter_mut().find(|s| s.tag == tag) {
                 Some(section) => section.operations.push(doc),
-                None => sections.push(Section {
-                    tag,
-                    operations: vec![doc],
-                }),
+                None => sections.push(Section { tag, operations: vec![doc] }),
             }
         }
     }

@@ -39,10 +39,7 @@ struct HomePage {
 pub fn people_scope(session: &Session) -> Scope {
     match session.access(Action::ListPeople) {
         Access::All => Scope::All,
-        Access::Team => Scope::Teams {
-            team_ids: session.actor.led_team_ids.clone(),
-            own: session.actor.person_id,
-        },
+        Access::Team => Scope::Teams { team_ids: session.actor.led_team_ids.clone(), own: session.actor.person_id },
         Access::Own | Access::None => Scope::Only(session.actor.person_id),
     }
 }
@@ -53,9 +50,7 @@ pub async fn show(
     Extension(session): Extension<Session>,
 ) -> Result<Response, PageError> {
     let today = state.today();
-    let organisation = org::get(&state.db)
-        .await?
-        .map_or_else(|| "Your organisation".to_string(), |o| o.name);
+    let organisation = org::get(&state.db).await?.map_or_else(|| "Your organisation".to_string(), |o| o.name);
     let absent_ids = people::absent_on(&state.db, today).await?;
     let everyone_in_reach = if session.access(Action::ListPeople) == Access::None {
         Vec::new()
@@ -77,11 +72,7 @@ pub async fn show(
     }
     let show_absences = session.access(Action::ManageAbsence) == Access::All;
     let absent_everywhere = if show_absences {
-        everyone_in_reach
-            .iter()
-            .filter(|p| absent_ids.contains(&p.id))
-            .cloned()
-            .collect()
+        everyone_in_reach.iter().filter(|p| absent_ids.contains(&p.id)).cloned().collect()
     } else {
         Vec::new()
     };
@@ -94,13 +85,7 @@ pub async fn show(
         layout: Layout::new(&session, "Home", "/"),
         organisation,
         today: today.strftime("%A %-d %B %Y").to_string(),
-        first_name: session
-            .user
-            .name
-            .split_whitespace()
-            .next()
-            .unwrap_or("there")
-            .to_string(),
+        first_name: session.user.name.split_whitespace().next().unwrap_or("there").to_string(),
         own_person_id: session.user.person_id,
         team_cards,
         absent_everywhere,

@@ -56,6 +56,7 @@ const SECTIONS: &[(&str, &str, Action)] = &[
     ("Skills", "/skills", Action::ViewSkills),
     ("Users", "/admin/users", Action::ManageUsers),
     ("Audit trail", "/admin/audit", Action::ViewAudit),
+    ("Settings", "/admin/organisation", Action::ManageSettings),
     ("API", "/api/docs", Action::ViewHome),
 ];
 
@@ -71,8 +72,7 @@ impl Layout {
                 current: if *href == "/" {
                     current == "/"
                 } else {
-                    current.starts_with(href)
-                        && !(href == &"/skills" && current.starts_with("/skills/matrix"))
+                    current.starts_with(href) && !(href == &"/skills" && current.starts_with("/skills/matrix"))
                 },
             })
             .collect();
@@ -180,38 +180,24 @@ fn heading_for(status: StatusCode) -> &'static str {
 
 /// A friendly error page for a known caller, with their navigation.
 pub fn error_page_for(session: &Session, status: StatusCode, message: &str) -> Response {
-    render_error(
-        Layout::new(session, heading_for(status), ""),
-        status,
-        message,
-    )
+    render_error(Layout::new(session, heading_for(status), ""), status, message)
 }
 
 /// A friendly error page; falls back to plain text if the template fails.
 pub fn error_page(status: StatusCode, message: &str) -> Response {
     let mut response = render_error(Layout::public(heading_for(status)), status, message);
-    response.extensions_mut().insert(ErrorPageInfo {
-        message: message.to_string(),
-    });
+    response.extensions_mut().insert(ErrorPageInfo { message: message.to_string() });
     response
 }
 
 fn render_error(layout: Layout, status: StatusCode, message: &str) -> Response {
     let heading = heading_for(status);
-    let page = ErrorPage {
-        layout,
-        status: status.as_u16(),
-        heading: heading.into(),
-        message: message.into(),
-    };
+    let page = ErrorPage { layout, status: status.as_u16(), heading: heading.into(), message: message.into() };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => {
             let mut response = (status, message.to_string()).into_response();
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/plain; charset=utf-8"),
-            );
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
             response
         }
     }

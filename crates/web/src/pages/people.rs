@@ -28,23 +28,11 @@ pub struct Choice {
 }
 
 fn channel_choices() -> Vec<Choice> {
-    PreferredChannel::ALL
-        .iter()
-        .map(|c| Choice {
-            value: c.as_str().into(),
-            label: c.label().into(),
-        })
-        .collect()
+    PreferredChannel::ALL.iter().map(|c| Choice { value: c.as_str().into(), label: c.label().into() }).collect()
 }
 
 fn style_choices() -> Vec<Choice> {
-    CommunicationStyle::ALL
-        .iter()
-        .map(|c| Choice {
-            value: c.as_str().into(),
-            label: c.label().into(),
-        })
-        .collect()
+    CommunicationStyle::ALL.iter().map(|c| Choice { value: c.as_str().into(), label: c.label().into() }).collect()
 }
 
 #[derive(Template)]
@@ -161,22 +149,11 @@ pub async fn create(
 ) -> Result<Response, PageError> {
     let team_id = form.team_id.trim().parse::<i64>().ok();
     let result = match form.fields.parse() {
-        Ok(input) => {
-            people::create(
-                &state.db,
-                &session.audit_actor(),
-                &input,
-                team_id,
-                state.now(),
-            )
-            .await
-        }
+        Ok(input) => people::create(&state.db, &session.audit_actor(), &input, team_id, state.now()).await,
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
     match result {
-        Ok(person) => {
-            Ok(Redirect::to(&format!("/people/{}?notice=created", person.id)).into_response())
-        }
+        Ok(person) => Ok(Redirect::to(&format!("/people/{}?notice=created", person.id)).into_response()),
         Err(StoreError::Invalid(errors)) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &PersonFormPage {
@@ -199,10 +176,7 @@ pub async fn create(
 /// Loads a person's subject (with today's teams) for a policy check.
 pub async fn person_subject(state: &AppState, id: i64) -> Result<Subject, PageError> {
     people::get(&state.db, id).await?;
-    Ok(Subject::Person {
-        id,
-        team_ids: people::team_ids_on(&state.db, id, state.today()).await?,
-    })
+    Ok(Subject::Person { id, team_ids: people::team_ids_on(&state.db, id, state.today()).await? })
 }
 
 /// `GET /people/{id}/edit`.
@@ -246,9 +220,7 @@ pub async fn update(
 ) -> Result<Response, PageError> {
     session.require_page(Action::EditPerson, &person_subject(&state, id).await?)?;
     let result = match form.fields.parse() {
-        Ok(input) => people::update(&state.db, &session.audit_actor(), id, &input, state.now())
-            .await
-            .map(|_| ()),
+        Ok(input) => people::update(&state.db, &session.audit_actor(), id, &input, state.now()).await.map(|_| ()),
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
     match result {

@@ -8,9 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use crewdeck_core::auth::{Action, Subject};
 use crewdeck_core::fields::{FieldError, FieldErrors};
-use crewdeck_core::people::{
-    AbsenceKind, SkillLevel, optional_text, parse_capacity, parse_channel, parse_date,
-};
+use crewdeck_core::people::{AbsenceKind, SkillLevel, optional_text, parse_capacity, parse_channel, parse_date};
 use crewdeck_store::people::{Absence, Membership, Person};
 use crewdeck_store::skills::{Capacity, LearningGoal, PersonSkill, Skill};
 use crewdeck_store::teams::Team;
@@ -33,11 +31,7 @@ struct Failed {
 
 impl Failed {
     fn value(&self, form: &str, field: &str) -> String {
-        if self.form == form {
-            self.values.get(field).cloned().unwrap_or_default()
-        } else {
-            String::new()
-        }
+        if self.form == form { self.values.get(field).cloned().unwrap_or_default() } else { String::new() }
     }
 }
 
@@ -65,11 +59,7 @@ struct PersonPage {
 
 impl PersonPage {
     fn errors(&self, form: &str) -> FormErrors {
-        if self.failed.form == form {
-            self.failed.errors.clone()
-        } else {
-            FormErrors::default()
-        }
+        if self.failed.form == form { self.failed.errors.clone() } else { FormErrors::default() }
     }
 
     fn value(&self, form: &str, field: &str) -> String {
@@ -91,12 +81,7 @@ impl PersonPage {
     }
 }
 
-async fn page(
-    state: &AppState,
-    session: &Session,
-    id: i64,
-    failed: Failed,
-) -> Result<PersonPage, PageError> {
+async fn page(state: &AppState, session: &Session, id: i64, failed: Failed) -> Result<PersonPage, PageError> {
     let subject = person_subject(state, id).await?;
     session.require_page(Action::ViewPerson, &subject)?;
     let person = people::get(&state.db, id).await?;
@@ -113,10 +98,7 @@ async fn page(
         teams: teams::list(&state.db, state.today()).await?,
         absence_kinds: AbsenceKind::ALL
             .iter()
-            .map(|k| Choice {
-                value: k.as_str().into(),
-                label: k.label().into(),
-            })
+            .map(|k| Choice { value: k.as_str().into(), label: k.label().into() })
             .collect(),
         can_edit: session.may(Action::EditPerson, &subject),
         can_edit_skills: session.may(Action::EditPersonSkills, &subject),
@@ -160,21 +142,8 @@ async fn finish(
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/people/{id}?notice={notice}#{form}")).into_response()),
         Err(StoreError::Invalid(errors)) => {
-            let values = values
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
-            let p = page(
-                state,
-                session,
-                id,
-                Failed {
-                    form,
-                    errors: FormErrors(errors),
-                    values,
-                },
-            )
-            .await?;
+            let values = values.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            let p = page(state, session, id, Failed { form, errors: FormErrors(errors), values }).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
         Err(e) => Err(e.into()),
@@ -182,9 +151,7 @@ async fn finish(
 }
 
 fn skill_id(field: &str, text: &str) -> Result<i64, FieldError> {
-    text.trim()
-        .parse()
-        .map_err(|_| FieldError::new(field, "Choose a skill from the list."))
+    text.trim().parse().map_err(|_| FieldError::new(field, "Choose a skill from the list."))
 }
 
 /// The skill-level form.
@@ -257,23 +224,11 @@ pub async fn set_goal(
     let target = errors.check(SkillLevel::parse_text("target_level", &form.target_level));
     let result = match (skill, target) {
         (Some(skill), Some(target)) if errors.is_empty() => {
-            skills::set_goal(
-                &state.db,
-                &session.audit_actor(),
-                id,
-                skill,
-                target,
-                state.today(),
-                state.now(),
-            )
-            .await
+            skills::set_goal(&state.db, &session.audit_actor(), id, skill, target, state.today(), state.now()).await
         }
         _ => Err(StoreError::Invalid(errors)),
     };
-    let values = vec![
-        ("goal_skill_id", form.skill_id.as_str()),
-        ("target_level", form.target_level.as_str()),
-    ];
+    let values = vec![("goal_skill_id", form.skill_id.as_str()), ("target_level", form.target_level.as_str())];
     finish(&state, &session, id, "goals", values, result, "goal").await
 }
 
@@ -310,22 +265,11 @@ pub async fn set_capacity(
     let capacity = errors.check(parse_capacity("capacity", &form.capacity));
     let result = match (channel, capacity) {
         (Some(channel), Some(capacity)) if errors.is_empty() => {
-            skills::set_capacity(
-                &state.db,
-                &session.audit_actor(),
-                id,
-                &channel,
-                capacity,
-                state.now(),
-            )
-            .await
+            skills::set_capacity(&state.db, &session.audit_actor(), id, &channel, capacity, state.now()).await
         }
         _ => Err(StoreError::Invalid(errors)),
     };
-    let values = vec![
-        ("channel", form.channel.as_str()),
-        ("capacity", form.capacity.as_str()),
-    ];
+    let values = vec![("channel", form.channel.as_str()), ("capacity", form.capacity.as_str())];
     finish(&state, &session, id, "capacity", values, result, "capacity").await
 }
 
@@ -360,12 +304,7 @@ pub async fn add_absence(
             &state.db,
             &session.audit_actor(),
             id,
-            &people::NewAbsence {
-                kind,
-                from,
-                to,
-                note,
-            },
+            &people::NewAbsence { kind, from, to, note },
             state.now(),
         )
         .await
@@ -400,29 +339,15 @@ pub async fn move_team(
     session.require_page(Action::ManageTeams, &Subject::Any)?;
     let mut errors = FieldErrors::default();
     let team = errors.check(
-        form.team_id
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| FieldError::new("team_id", "Choose a team from the list.")),
+        form.team_id.trim().parse::<i64>().map_err(|_| FieldError::new("team_id", "Choose a team from the list.")),
     );
     let from = errors.check(parse_date("move_from_date", &form.from_date));
     let result = match (team, from) {
         (Some(team), Some(from)) if errors.is_empty() => {
-            people::move_to_team(
-                &state.db,
-                &session.audit_actor(),
-                id,
-                team,
-                from,
-                state.now(),
-            )
-            .await
+            people::move_to_team(&state.db, &session.audit_actor(), id, team, from, state.now()).await
         }
         _ => Err(StoreError::Invalid(errors)),
     };
-    let values = vec![
-        ("team_id", form.team_id.as_str()),
-        ("move_from_date", form.from_date.as_str()),
-    ];
+    let values = vec![("team_id", form.team_id.as_str()), ("move_from_date", form.from_date.as_str())];
     finish(&state, &session, id, "team", values, result, "moved").await
 }

@@ -69,31 +69,13 @@ impl SkillFormPage {
     }
 }
 
-fn form(
-    session: &Session,
-    heading: String,
-    action: String,
-    fields: SkillFields,
-    errors: FormErrors,
-) -> SkillFormPage {
-    SkillFormPage {
-        layout: Layout::new(session, heading.clone(), "/skills"),
-        heading,
-        action,
-        fields,
-        errors,
-    }
+fn form(session: &Session, heading: String, action: String, fields: SkillFields, errors: FormErrors) -> SkillFormPage {
+    SkillFormPage { layout: Layout::new(session, heading.clone(), "/skills"), heading, action, fields, errors }
 }
 
 /// `GET /skills/new`.
 pub async fn new_form(Extension(session): Extension<Session>) -> Result<Response, PageError> {
-    render(&form(
-        &session,
-        "Add a skill".into(),
-        "/skills/new".into(),
-        SkillFields::default(),
-        FormErrors::default(),
-    ))
+    render(&form(&session, "Add a skill".into(), "/skills/new".into(), SkillFields::default(), FormErrors::default()))
 }
 
 /// `POST /skills/new`.
@@ -103,22 +85,14 @@ pub async fn create(
     Form(fields): Form<SkillFields>,
 ) -> Result<Response, PageError> {
     let result = match fields.parse() {
-        Ok(input) => skills::create(&state.db, &session.audit_actor(), &input, state.now())
-            .await
-            .map(|_| ()),
+        Ok(input) => skills::create(&state.db, &session.audit_actor(), &input, state.now()).await.map(|_| ()),
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
     match result {
         Ok(()) => Ok(Redirect::to("/skills?notice=created").into_response()),
         Err(StoreError::Invalid(errors)) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &form(
-                &session,
-                "Add a skill".into(),
-                "/skills/new".into(),
-                fields,
-                FormErrors(errors),
-            ),
+            &form(&session, "Add a skill".into(), "/skills/new".into(), fields, FormErrors(errors)),
         ),
         Err(e) => Err(e.into()),
     }
@@ -141,13 +115,7 @@ pub async fn edit_form(
         level_4: level(3),
         level_5: level(4),
     };
-    render(&form(
-        &session,
-        format!("Edit {}", skill.name),
-        format!("/skills/{id}/edit"),
-        fields,
-        FormErrors::default(),
-    ))
+    render(&form(&session, format!("Edit {}", skill.name), format!("/skills/{id}/edit"), fields, FormErrors::default()))
 }
 
 /// `POST /skills/{id}/edit`.
@@ -158,22 +126,14 @@ pub async fn update(
     Form(fields): Form<SkillFields>,
 ) -> Result<Response, PageError> {
     let result = match fields.parse() {
-        Ok(input) => {
-            skills::update(&state.db, &session.audit_actor(), id, &input, state.now()).await
-        }
+        Ok(input) => skills::update(&state.db, &session.audit_actor(), id, &input, state.now()).await,
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
     match result {
         Ok(()) => Ok(Redirect::to("/skills?notice=saved").into_response()),
         Err(StoreError::Invalid(errors)) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &form(
-                &session,
-                "Edit skill".into(),
-                format!("/skills/{id}/edit"),
-                fields,
-                FormErrors(errors),
-            ),
+            &form(&session, "Edit skill".into(), format!("/skills/{id}/edit"), fields, FormErrors(errors)),
         ),
         Err(e) => Err(e.into()),
     }
@@ -201,17 +161,10 @@ pub struct MatrixQuery {
 }
 
 /// The matrix for the caller's reach, optionally one team.
-pub async fn matrix_for(
-    state: &AppState,
-    session: &Session,
-    team: Option<i64>,
-) -> Result<Matrix, StoreError> {
+pub async fn matrix_for(state: &AppState, session: &Session, team: Option<i64>) -> Result<Matrix, StoreError> {
     let scope = match session.access(Action::ViewSkillsMatrix) {
         Access::All => Scope::All,
-        _ => Scope::Teams {
-            team_ids: session.actor.led_team_ids.clone(),
-            own: None,
-        },
+        _ => Scope::Teams { team_ids: session.actor.led_team_ids.clone(), own: None },
     };
     if team.is_some_and(|id| !session.may(Action::ViewSkillsMatrix, &Subject::Team { id })) {
         return Err(StoreError::Forbidden);
@@ -236,10 +189,5 @@ pub async fn matrix(
         .into_iter()
         .filter(|t| session.may(Action::ViewSkillsMatrix, &Subject::Team { id: t.id }))
         .collect();
-    render(&MatrixPage {
-        layout: Layout::new(&session, "Skills matrix", "/skills/matrix"),
-        matrix,
-        teams,
-        team,
-    })
+    render(&MatrixPage { layout: Layout::new(&session, "Skills matrix", "/skills/matrix"), matrix, teams, team })
 }

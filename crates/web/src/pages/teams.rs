@@ -7,10 +7,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use crewdeck_core::auth::policy::Access;
 use crewdeck_core::auth::{Action, Subject};
+use crewdeck_core::fields::FieldErrors;
 use crewdeck_core::people::TeamFields;
+use crewdeck_core::people::{optional_text, required_text};
 use crewdeck_store::people::{PersonSummary, Scope};
+use crewdeck_store::sites::Site;
 use crewdeck_store::teams::{Team, TeamMembership};
-use crewdeck_store::{StoreError, people, teams};
+use crewdeck_store::{StoreError, people, sites, teams};
 use serde::Deserialize;
 
 use super::{FormErrors, Layout, render, render_status};
@@ -23,7 +26,11 @@ use crate::state::AppState;
 struct TeamsPage {
     layout: Layout,
     teams: Vec<Team>,
+    sites: Vec<Site>,
     can_manage: bool,
+    site_errors: FormErrors,
+    site_name: String,
+    site_address: String,
 }
 
 /// Query carrying a confirmation code.
@@ -55,8 +62,54 @@ pub async fn list(
     render(&TeamsPage {
         layout: Layout::new(&session, "Teams", "/teams").with_notice(q.notice.as_deref()),
         teams,
+        sites: sites::list(&state.db).await?,
         can_manage: session.access(Action::ManageTeams) != Access::None,
+        site_errors: FormErrors::default(),
+        site_name: String::new(),
+        site_address: String::new(),
     })
+}
+
+/// The new-site form.
+#[derive(Debug, Deserialize)]
+pub struct SiteForm {
+    #[serde(default)]
+    site_name: String,
+    #[serde(default)]
+    site_address: String,
+}
+
+/// `POST /sites`.
+pub async fn create_site(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Form(form): Form<SiteForm>,
+) -> Result<Response, PageError> {
+    let mut errors = FieldErrors::default();
+    let name = errors.check(required_text("site_name", &form.site_name, 80));
+    let address = errors.check(optional_text("site_address", &form.site_address, 200));
+    let result = match (name, address) {
+        (Some(name), Some(address)) if errors.is_empty() => {
+            sites::create(&state.db, &session.audit_actor(), &name, address.as_deref(), state.now()).await.map(|_| ())
+        }
+        _ => Err(StoreError::Invalid(errors)),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/teams?notice=created#sites").into_response()),
+        Err(StoreError::Invalid(errors)) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &TeamsPage {
+                layout: Layout::new(&session, "Teams", "/teams"),
+                teams: teams::list(&state.db, state.today()).await?,
+                sites: sites::list(&state.db).await?,
+                can_manage: true,
+                site_errors: FormErrors(errors),
+                site_name: form.site_name,
+                site_address: form.site_address,
+            },
+        ),
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Template)]
@@ -77,9 +130,7 @@ async fn may_view(state: &AppState, session: &Session, id: i64) -> Result<bool, 
     // Members may see their own team.
     Ok(match session.user.person_id {
         Some(person) if session.access(Action::ViewTeam) != Access::None => {
-            people::team_ids_on(&state.db, person, state.today())
-                .await?
-                .contains(&id)
+            people::team_ids_on(&state.db, person, state.today()).await?.contains(&id)
         }
         _ => false,
     })
@@ -121,6 +172,7 @@ struct TeamFormPage {
     fields: TeamFields,
     errors: FormErrors,
     leaders: Vec<PersonSummary>,
+    sites: Vec<Site>,
 }
 
 async fn form_page(
@@ -138,6 +190,7 @@ async fn form_page(
         fields,
         errors,
         leaders: people::list(&state.db, &Scope::All, None, state.today()).await?,
+        sites: sites::list(&state.db).await?,
     })
 }
 
@@ -173,15 +226,8 @@ pub async fn create(
         Ok(id) => Ok(Redirect::to(&format!("/teams/{id}?notice=created")).into_response()),
         Err(StoreError::Invalid(errors)) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &form_page(
-                &state,
-                &session,
-                "Create a team".into(),
-                "/teams/new".into(),
-                fields,
-                FormErrors(errors),
-            )
-            .await?,
+            &form_page(&state, &session, "Create a team".into(), "/teams/new".into(), fields, FormErrors(errors))
+                .await?,
         ),
         Err(e) => Err(e.into()),
     }
@@ -198,6 +244,7 @@ pub async fn edit_form(
         name: team.name.clone(),
         purpose: team.purpose.unwrap_or_default(),
         leader_id: team.leader_id.map(|l| l.to_string()).unwrap_or_default(),
+        site_id: team.site_id.map(|s| s.to_string()).unwrap_or_default(),
     };
     render(
         &form_page(
@@ -220,24 +267,15 @@ pub async fn update(
     Form(fields): Form<TeamFields>,
 ) -> Result<Response, PageError> {
     let result = match fields.parse() {
-        Ok(input) => {
-            teams::update(&state.db, &session.audit_actor(), id, &input, state.now()).await
-        }
+        Ok(input) => teams::update(&state.db, &session.audit_actor(), id, &input, state.now()).await,
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/teams/{id}?notice=saved")).into_response()),
         Err(StoreError::Invalid(errors)) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &form_page(
-                &state,
-                &session,
-                "Edit team".into(),
-                format!("/teams/{id}/edit"),
-                fields,
-                FormErrors(errors),
-            )
-            .await?,
+            &form_page(&state, &session, "Edit team".into(), format!("/teams/{id}/edit"), fields, FormErrors(errors))
+                .await?,
         ),
         Err(e) => Err(e.into()),
     }

@@ -44,27 +44,18 @@ impl Reply {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
     pub fn content_type(&self) -> &str {
-        self.headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
+        self.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("")
     }
 }
 
 impl TestApp {
     pub async fn demo() -> Self {
         let dir = tempfile::tempdir().expect("temporary folder");
-        let db = Db::connect(&format!("sqlite://{}", dir.path().join("web.db").display()))
-            .await
-            .expect("connects");
+        let db = Db::connect(&format!("sqlite://{}", dir.path().join("web.db").display())).await.expect("connects");
         db.migrate().await.expect("migrates");
         demo::seed(&db, 1, TODAY, now()).await.expect("demo seeds");
         let state = AppState::new(db.clone(), Clock::fixed(now()), WebSettings::default());
-        Self {
-            app: crewdeck_web::build(state),
-            db,
-            _dir: dir,
-        }
+        Self { app: crewdeck_web::build(state), db, _dir: dir }
     }
 
     pub fn router(&self) -> Router {
@@ -74,51 +65,29 @@ impl TestApp {
     /// A fresh session for the demo account with this role.
     pub async fn caller(&self, role: Role) -> Caller {
         let users = accounts::list(&self.db).await.expect("users");
-        let user = users
-            .into_iter()
-            .find(|u| u.role == role)
-            .expect("a demo user per role");
+        let user = users.into_iter().find(|u| u.role == role).expect("a demo user per role");
         self.caller_for(user).await
     }
 
     pub async fn caller_for(&self, user: User) -> Caller {
-        let session = accounts::start_session(&self.db, user.id, now())
-            .await
-            .expect("session");
-        Caller {
-            user,
-            cookie: format!("crewdeck_session={}", session.id),
-            csrf: session.csrf_token,
-        }
+        let session = accounts::start_session(&self.db, user.id, now()).await.expect("session");
+        Caller { user, cookie: format!("crewdeck_session={}", session.id), csrf: session.csrf_token }
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let response = self.router().oneshot(request).await.expect("infallible");
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 
     pub async fn get(&self, path: &str, caller: Option<&Caller>) -> Reply {
-        let mut builder = Request::builder()
-            .method(Method::GET)
-            .uri(path)
-            .header(header::HOST, "crewdeck.test");
+        let mut builder = Request::builder().method(Method::GET).uri(path).header(header::HOST, "crewdeck.test");
         if let Some(c) = caller {
             builder = builder.header(header::COOKIE, &c.cookie);
         }
-        self.send(builder.body(Body::empty()).expect("request"))
-            .await
+        self.send(builder.body(Body::empty()).expect("request")).await
     }
 
     /// A form post from the caller's browser, with the CSRF token.
@@ -140,29 +109,17 @@ impl TestApp {
 
     /// A JSON call with a bearer token.
     pub async fn api(&self, method: Method, path: &str, token: &str, body: Option<&str>) -> Reply {
-        let mut builder = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::AUTHORIZATION, format!("Bearer {token}"));
+        let mut builder =
+            Request::builder().method(method).uri(path).header(header::AUTHORIZATION, format!("Bearer {token}"));
         if body.is_some() {
             builder = builder.header(header::CONTENT_TYPE, "application/json");
         }
-        self.send(
-            builder
-                .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
-                .expect("request"),
-        )
-        .await
+        self.send(builder.body(body.map_or_else(Body::empty, |b| Body::from(b.to_string()))).expect("request")).await
     }
 
     pub async fn token(&self, role: Role) -> String {
         let users = accounts::list(&self.db).await.expect("users");
-        let user = users
-            .into_iter()
-            .find(|u| u.role == role)
-            .expect("a demo user per role");
-        accounts::create_token(&self.db, &user, "test", now())
-            .await
-            .expect("token")
+        let user = users.into_iter().find(|u| u.role == role).expect("a demo user per role");
+        accounts::create_token(&self.db, &user, "test", now()).await.expect("token")
     }
 }

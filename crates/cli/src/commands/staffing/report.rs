@@ -20,11 +20,7 @@ fn seconds(value: Option<f64>) -> String {
 }
 
 fn labels(constraints: &[Constraint]) -> String {
-    constraints
-        .iter()
-        .map(|c| c.label())
-        .collect::<Vec<_>>()
-        .join(", ")
+    constraints.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ")
 }
 
 fn assumptions(model: &Model) -> &'static str {
@@ -47,16 +43,9 @@ pub(super) fn single(out: &mut dyn Write, row: &Row) -> io::Result<()> {
     writeln!(out, "Model:            {}", row.request.model.name())?;
     writeln!(out, "Traffic:          {:.2} Erlangs", plan.traffic_erlangs)?;
     writeln!(out, "Agents needed:    {}", plan.agents)?;
-    writeln!(
-        out,
-        "To schedule:      {} (after shrinkage)",
-        plan.scheduled_agents
-    )?;
+    writeln!(out, "To schedule:      {} (after shrinkage)", plan.scheduled_agents)?;
     if row.volume.is_zero() {
-        writeln!(
-            out,
-            "No contacts in this interval, so no agents are needed."
-        )?;
+        writeln!(out, "No contacts in this interval, so no agents are needed.")?;
         return Ok(());
     }
     writeln!(out, "Service level:    {}", percent(m.service_level))?;
@@ -67,26 +56,14 @@ pub(super) fn single(out: &mut dyn Write, row: &Row) -> io::Result<()> {
     if plan.binding.is_empty() {
         writeln!(out, "Decided by:       nothing (no agents needed)")?;
     } else {
-        writeln!(
-            out,
-            "Decided by:       {} ({} agents would miss it)",
-            labels(&plan.binding),
-            plan.agents - 1
-        )?;
+        writeln!(out, "Decided by:       {} ({} agents would miss it)", labels(&plan.binding), plan.agents - 1)?;
     }
     writeln!(out)?;
 
     let with_abandon = m.abandon_rate.is_some();
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
-    let mut header = vec![
-        "Agents",
-        "Scheduled",
-        "Service level",
-        "ASA",
-        "Occupancy",
-        "P(wait)",
-    ];
+    let mut header = vec!["Agents", "Scheduled", "Service level", "ASA", "Occupancy", "P(wait)"];
     if with_abandon {
         header.push("Abandon");
     }
@@ -108,11 +85,7 @@ pub(super) fn single(out: &mut dyn Write, row: &Row) -> io::Result<()> {
 fn neighbour_row(row: &Row, metrics: &Metrics, chosen: bool) -> Vec<String> {
     let misses = failed_constraints(&row.request, metrics);
     let mut cells = vec![
-        if chosen {
-            format!("{} ◀", metrics.agents)
-        } else {
-            metrics.agents.to_string()
-        },
+        if chosen { format!("{} ◀", metrics.agents) } else { metrics.agents.to_string() },
         row.request.shrinkage.scheduled(metrics.agents).to_string(),
         percent(metrics.service_level),
         seconds(metrics.asa_seconds),
@@ -122,11 +95,7 @@ fn neighbour_row(row: &Row, metrics: &Metrics, chosen: bool) -> Vec<String> {
     if let Some(rate) = metrics.abandon_rate {
         cells.push(percent(rate));
     }
-    cells.push(if misses.is_empty() {
-        "meets every target".to_string()
-    } else {
-        labels(&misses)
-    });
+    cells.push(if misses.is_empty() { "meets every target".to_string() } else { labels(&misses) });
     cells
 }
 
@@ -167,11 +136,7 @@ pub(super) fn batch(out: &mut dyn Write, rows: &[Row], model: &Model) -> io::Res
         if let Some(rate) = m.abandon_rate {
             cells.push(percent(rate));
         }
-        cells.push(if row.plan.binding.is_empty() {
-            "no contacts".to_string()
-        } else {
-            labels(&row.plan.binding)
-        });
+        cells.push(if row.plan.binding.is_empty() { "no contacts".to_string() } else { labels(&row.plan.binding) });
         table.add_row(cells);
     }
     writeln!(out, "{table}")?;

@@ -21,18 +21,9 @@ fn agent() -> impl Strategy<Value = Value> {
         prop::bool::weighted(0.85),
     )
         .prop_map(|(levels, learning, capacity, open, available)| {
-            let skills: serde_json::Map<String, Value> = SKILLS
-                .iter()
-                .zip(levels)
-                .filter(|(_, l)| *l > 0)
-                .map(|(s, l)| ((*s).to_owned(), json!(l)))
-                .collect();
-            let learning: Vec<&str> = SKILLS
-                .iter()
-                .zip(learning)
-                .filter(|(_, l)| *l)
-                .map(|(s, _)| *s)
-                .collect();
+            let skills: serde_json::Map<String, Value> =
+                SKILLS.iter().zip(levels).filter(|(_, l)| *l > 0).map(|(s, l)| ((*s).to_owned(), json!(l))).collect();
+            let learning: Vec<&str> = SKILLS.iter().zip(learning).filter(|(_, l)| *l).map(|(s, _)| *s).collect();
             json!({
                 "skills": skills, "learning": learning, "available": available,
                 "capacity": {"email": capacity[0], "chat": capacity[1]},
@@ -42,7 +33,12 @@ fn agent() -> impl Strategy<Value = Value> {
 }
 
 fn item() -> impl Strategy<Value = Value> {
-    (0usize..2, proptest::sample::subsequence(vec![0usize, 1, 2], 1..=2), proptest::array::uniform3(0i64..=3), 0usize..4)
+    (
+        0usize..2,
+        proptest::sample::subsequence(vec![0usize, 1, 2], 1..=2),
+        proptest::array::uniform3(0i64..=3),
+        0usize..4,
+    )
         .prop_map(|(channel, skills, levels, priority)| {
             let requires: serde_json::Map<String, Value> =
                 skills.iter().map(|&s| (SKILLS[s].to_owned(), json!(levels[s]))).collect();
@@ -51,29 +47,25 @@ fn item() -> impl Strategy<Value = Value> {
 }
 
 fn instance() -> impl Strategy<Value = Value> {
-    (
-        prop::collection::vec(agent(), 1..=3),
-        prop::collection::vec(item(), 1..=6),
-    )
-        .prop_map(|(agents, items)| {
-            let agents: Vec<Value> = agents
-                .into_iter()
-                .enumerate()
-                .map(|(n, mut a)| {
-                    a["id"] = json!(format!("a{n}"));
-                    a
-                })
-                .collect();
-            let items: Vec<Value> = items
-                .into_iter()
-                .enumerate()
-                .map(|(n, mut i)| {
-                    i["id"] = json!(format!("t{n}"));
-                    i
-                })
-                .collect();
-            json!({"agents": agents, "items": items})
-        })
+    (prop::collection::vec(agent(), 1..=3), prop::collection::vec(item(), 1..=6)).prop_map(|(agents, items)| {
+        let agents: Vec<Value> = agents
+            .into_iter()
+            .enumerate()
+            .map(|(n, mut a)| {
+                a["id"] = json!(format!("a{n}"));
+                a
+            })
+            .collect();
+        let items: Vec<Value> = items
+            .into_iter()
+            .enumerate()
+            .map(|(n, mut i)| {
+                i["id"] = json!(format!("t{n}"));
+                i
+            })
+            .collect();
+        json!({"agents": agents, "items": items})
+    })
 }
 
 fn num(v: &Value, key: &str, channel: &str) -> i64 {
@@ -101,27 +93,14 @@ fn secondary(input: &Value, choice: &[Option<usize>]) -> i64 {
         }
     }
     for channel in CHANNELS {
-        let on: Vec<usize> = (0..items.len())
-            .filter(|&i| items[i]["channel"] == channel)
-            .collect();
+        let on: Vec<usize> = (0..items.len()).filter(|&i| items[i]["channel"] == channel).collect();
         let n = on.len() as i64;
         let with_room = agents
             .iter()
-            .filter(|a| {
-                a["available"] != json!(false)
-                    && num(a, "capacity", channel) > num(a, "open", channel)
-            })
+            .filter(|a| a["available"] != json!(false) && num(a, "capacity", channel) > num(a, "open", channel))
             .count() as i64;
-        let cap = if with_room == 0 {
-            1
-        } else {
-            ((2 * n + with_room - 1) / with_room).max(1)
-        };
-        let most = on
-            .iter()
-            .map(|&i| items[i]["requires"].as_object().unwrap().len() as i64)
-            .max()
-            .unwrap_or(0);
+        let cap = if with_room == 0 { 1 } else { ((2 * n + with_room - 1) / with_room).max(1) };
+        let most = on.iter().map(|&i| items[i]["requires"].as_object().unwrap().len() as i64).max().unwrap_or(0);
         let weight = n * (100 + 50 * most + 20) + 1;
         for (a, agent) in agents.iter().enumerate() {
             let k = on.iter().filter(|&&i| choice[i] == Some(a)).count() as i64;
@@ -154,9 +133,8 @@ fn brute_force(input: &Value) -> ([usize; 4], i64) {
         let mut counts = [0usize; 4];
         for (a, agent) in agents.iter().enumerate() {
             for channel in CHANNELS {
-                let mine: Vec<usize> = (0..items.len())
-                    .filter(|&i| choice[i] == Some(a) && items[i]["channel"] == channel)
-                    .collect();
+                let mine: Vec<usize> =
+                    (0..items.len()).filter(|&i| choice[i] == Some(a) && items[i]["channel"] == channel).collect();
                 if mine.is_empty() {
                     continue;
                 }
@@ -179,10 +157,7 @@ fn brute_force(input: &Value) -> ([usize; 4], i64) {
                     continue 'outer;
                 }
                 for &i in &mine {
-                    let p = PRIORITIES
-                        .iter()
-                        .position(|p| items[i]["priority"] == *p)
-                        .unwrap();
+                    let p = PRIORITIES.iter().position(|p| items[i]["priority"] == *p).unwrap();
                     counts[p] += 1;
                 }
             }

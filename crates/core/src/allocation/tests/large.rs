@@ -26,13 +26,7 @@ impl Rng {
 
 /// A random instance of the given size: agents hold `held` skill draws and learn two,
 /// items need one to three skills at levels 1–4, over three channels.
-pub(crate) fn random_instance(
-    items: usize,
-    agents: usize,
-    skills: u64,
-    held: usize,
-    seed: u64,
-) -> Value {
+pub(crate) fn random_instance(items: usize, agents: usize, skills: u64, held: usize, seed: u64) -> Value {
     let mut rng = Rng::new(seed);
     let channels = ["email", "chat", "voice"];
     let agents: Vec<Value> = (0..agents)

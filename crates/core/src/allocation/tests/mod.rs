@@ -67,14 +67,8 @@ pub(super) fn check_rules(input: &Value, output: &Value) -> [usize; 4] {
     for a in output["assignments"].as_array().unwrap() {
         let item_id = a["item"].as_str().unwrap();
         *seen.entry(item_id.to_owned()).or_insert(0) += 1;
-        let item = items
-            .iter()
-            .find(|i| i["id"] == a["item"])
-            .expect("known item");
-        let agent = agents
-            .iter()
-            .find(|g| g["id"] == a["agent"])
-            .expect("known agent");
+        let item = items.iter().find(|i| i["id"] == a["item"]).expect("known item");
+        let agent = agents.iter().find(|g| g["id"] == a["agent"]).expect("known agent");
         assert_ne!(agent.get("available"), Some(&json!(false)), "rule 1: {a}");
         let stretch = eligible(agent, item).unwrap_or_else(|| panic!("rule 3: {a}"));
         assert_eq!(a["stretch"].as_bool(), Some(stretch), "stretch flag: {a}");
@@ -86,24 +80,16 @@ pub(super) fn check_rules(input: &Value, output: &Value) -> [usize; 4] {
             assert!(stretches[&key] <= 1, "rule 4: {key:?}");
         }
         assert!(!a["rationale"].as_str().unwrap().is_empty());
-        let p = ["urgent", "high", "normal", "low"]
-            .iter()
-            .position(|p| item["priority"] == *p)
-            .unwrap();
+        let p = ["urgent", "high", "normal", "low"].iter().position(|p| item["priority"] == *p).unwrap();
         counts[p] += 1;
     }
     for ((agent_id, channel), n) in &load {
-        let agent = agents
-            .iter()
-            .find(|g| g["id"] == agent_id.as_str())
-            .unwrap();
+        let agent = agents.iter().find(|g| g["id"] == agent_id.as_str()).unwrap();
         let room = count(agent, "capacity", channel) - count(agent, "open", channel);
         assert!(*n <= room, "rule 2: {agent_id} {channel} {n} > {room}");
     }
     for u in output["unassigned"].as_array().unwrap() {
-        *seen
-            .entry(u["item"].as_str().unwrap().to_owned())
-            .or_insert(0) += 1;
+        *seen.entry(u["item"].as_str().unwrap().to_owned()).or_insert(0) += 1;
         assert!(!u["reason"].as_str().unwrap().is_empty());
     }
     assert_eq!(seen.len(), items.len(), "every item appears");

@@ -32,18 +32,10 @@ fn levels_outside_zero_to_five_are_refused() {
         error(json!({"agents": [agent], "items": []})),
         "agents[0] (id \"a1\"): skill \"billing\" level 7 is not a whole number from 0 to 5"
     );
-    assert!(
-        error(json!({"agents": [], "items": [item(json!({"a": -1}), "low")]}))
-            .starts_with("items[0] (id \"t9\")")
-    );
-    assert!(
-        error(json!({"agents": [], "items": [item(json!({"a": 2.5}), "low")]})).contains("2.5")
-    );
+    assert!(error(json!({"agents": [], "items": [item(json!({"a": -1}), "low")]})).starts_with("items[0] (id \"t9\")"));
+    assert!(error(json!({"agents": [], "items": [item(json!({"a": 2.5}), "low")]})).contains("2.5"));
     // Level 0 is a valid value.
-    assert!(
-        Problem::from_value(&json!({"agents": [{"id": "a", "skills": {"x": 0}}], "items": []}))
-            .is_ok()
-    );
+    assert!(Problem::from_value(&json!({"agents": [{"id": "a", "skills": {"x": 0}}], "items": []})).is_ok());
 }
 
 #[test]
@@ -54,9 +46,7 @@ fn negative_capacity_and_open_are_refused() {
         "agents[0] (id \"a1\"): capacity for channel \"email\" is -1; it cannot be negative"
     );
     let agent = json!({"id": "a1", "open": {"email": -2}});
-    assert!(
-        error(json!({"agents": [agent], "items": []})).contains("open for channel \"email\" is -2")
-    );
+    assert!(error(json!({"agents": [agent], "items": []})).contains("open for channel \"email\" is -2"));
 }
 
 #[test]
@@ -81,34 +71,20 @@ fn duplicate_ids_are_refused() {
 
 #[test]
 fn items_need_a_non_empty_requires() {
-    assert!(
-        error(json!({"agents": [], "items": [item(json!({}), "low")]}))
-            .contains("requires is empty")
-    );
+    assert!(error(json!({"agents": [], "items": [item(json!({}), "low")]})).contains("requires is empty"));
     let missing = json!({"id": "t9", "channel": "chat", "priority": "low"});
-    assert!(
-        error(json!({"agents": [], "items": [missing]}))
-            .starts_with("items[0] (id \"t9\"): requires is missing")
-    );
+    assert!(error(json!({"agents": [], "items": [missing]})).starts_with("items[0] (id \"t9\"): requires is missing"));
 }
 
 #[test]
 fn other_malformed_records_are_named() {
-    assert!(
-        error(json!({"agents": [{"skills": {}}], "items": []}))
-            .starts_with("agents[0]: id is missing")
-    );
+    assert!(error(json!({"agents": [{"skills": {}}], "items": []})).starts_with("agents[0]: id is missing"));
     assert!(
         error(json!({"agents": [{"id": "a", "available": "yes"}], "items": []}))
             .contains("available must be true or false")
     );
     assert!(error(json!({"agents": []})).contains("\"items\" is missing"));
-    assert!(
-        Problem::from_json("{nope")
-            .unwrap_err()
-            .to_string()
-            .starts_with("problem: not valid JSON")
-    );
+    assert!(Problem::from_json("{nope").unwrap_err().to_string().starts_with("problem: not valid JSON"));
 }
 
 #[test]

@@ -18,12 +18,7 @@ fn assigned_to(output: &serde_json::Value, item: &str) -> Option<(String, bool)>
         .unwrap()
         .iter()
         .find(|a| a["item"] == item)
-        .map(|a| {
-            (
-                a["agent"].as_str().unwrap().to_owned(),
-                a["stretch"].as_bool().unwrap(),
-            )
-        })
+        .map(|a| (a["agent"].as_str().unwrap().to_owned(), a["stretch"].as_bool().unwrap()))
 }
 
 #[test]
@@ -37,10 +32,7 @@ fn contract_example_is_assigned_qualified_with_rationale() {
     assert_eq!(check_rules(&input, &output), [1, 0, 0, 0]);
     assert_eq!(assigned_to(&output, "t1"), Some(("a1".into(), false)));
     let rationale = &allocation.assignments[0].rationale;
-    assert!(
-        rationale.starts_with("billing 3 \u{2265} 2; email load 3/8 after this"),
-        "{rationale}"
-    );
+    assert!(rationale.starts_with("billing 3 \u{2265} 2; email load 3/8 after this"), "{rationale}");
 }
 
 #[test]
@@ -88,19 +80,14 @@ fn rule_3_needs_every_required_level() {
         output["unassigned"][0]["reason"],
         "no available agent with email capacity holds billing 2 and french 3 (or is one level short on one of them and learning it)"
     );
-    assert!(
-        why_not(&problem, &allocation, "t1", "a1")
-            .contains("holds french 1 but item t1 needs french 3")
-    );
+    assert!(why_not(&problem, &allocation, "t1", "a1").contains("holds french 1 but item t1 needs french 3"));
 }
 
 #[test]
 fn stretch_needs_learning_and_exactly_one_level() {
     // One level short but not learning: no.
-    let not_learning = one_item(
-        json!({"id": "a1", "skills": {"billing": 1}, "capacity": {"email": 5}}),
-        json!({"billing": 2}),
-    );
+    let not_learning =
+        one_item(json!({"id": "a1", "skills": {"billing": 1}, "capacity": {"email": 5}}), json!({"billing": 2}));
     let (problem, allocation, output) = run(&not_learning);
     assert_eq!(check_rules(&not_learning, &output), [0, 0, 0, 0]);
     assert!(why_not(&problem, &allocation, "t1", "a1").contains("not learning billing"));
@@ -121,27 +108,17 @@ fn stretch_needs_learning_and_exactly_one_level() {
     let (_, allocation, output) = run(&stretch);
     assert_eq!(check_rules(&stretch, &output), [0, 0, 1, 0]);
     assert_eq!(assigned_to(&output, "t1"), Some(("a1".into(), true)));
-    assert!(
-        allocation.assignments[0]
-            .rationale
-            .contains("stretch on billing: holds 1, 2 required")
-    );
+    assert!(allocation.assignments[0].rationale.contains("stretch on billing: holds 1, 2 required"));
 }
 
 #[test]
 fn level_zero_learner_may_stretch_to_level_one_only() {
-    let to_one = one_item(
-        json!({"id": "a1", "learning": ["french"], "capacity": {"email": 5}}),
-        json!({"french": 1}),
-    );
+    let to_one = one_item(json!({"id": "a1", "learning": ["french"], "capacity": {"email": 5}}), json!({"french": 1}));
     let (_, _, output) = run(&to_one);
     assert_eq!(check_rules(&to_one, &output), [0, 0, 1, 0]);
     assert_eq!(assigned_to(&output, "t1"), Some(("a1".into(), true)));
 
-    let to_two = one_item(
-        json!({"id": "a1", "learning": ["french"], "capacity": {"email": 5}}),
-        json!({"french": 2}),
-    );
+    let to_two = one_item(json!({"id": "a1", "learning": ["french"], "capacity": {"email": 5}}), json!({"french": 2}));
     let (_, _, output) = run(&to_two);
     assert_eq!(check_rules(&to_two, &output), [0, 0, 0, 0]);
 }
@@ -175,10 +152,7 @@ fn rule_4_one_stretch_per_agent_per_channel() {
     assert_eq!(assigned_to(&output, "t2"), Some(("a1".into(), true)));
     assert_eq!(assigned_to(&output, "t3"), Some(("a1".into(), true)));
     let answer = why_not(&problem, &allocation, "t1", "a1");
-    assert!(
-        answer.contains("hard rule 4") && answer.contains("t2"),
-        "{answer}"
-    );
+    assert!(answer.contains("hard rule 4") && answer.contains("t2"), "{answer}");
 }
 
 #[test]
@@ -194,12 +168,7 @@ fn higher_priority_wins_even_when_it_costs_more_items() {
     });
     let (_, _, output) = run(&input);
     assert_eq!(check_rules(&input, &output), [1, 0, 0, 0]);
-    assert!(
-        output["unassigned"][0]["reason"]
-            .as_str()
-            .unwrap()
-            .contains("unassign low work or more urgent")
-    );
+    assert!(output["unassigned"][0]["reason"].as_str().unwrap().contains("unassign low work or more urgent"));
 }
 
 #[test]
@@ -233,19 +202,10 @@ fn load_is_balanced_relative_to_capacity() {
     });
     let (problem, allocation, output) = run(&input);
     check_rules(&input, &output);
-    let to_small = output["assignments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|a| a["agent"] == "small")
-        .count();
+    let to_small = output["assignments"].as_array().unwrap().iter().filter(|a| a["agent"] == "small").count();
     // 4/8 and 1/2 is the balanced split; 5/8 and 0/2 or 3/8 and 2/2 cost more.
     assert_eq!(to_small, 1);
-    let on_big = allocation
-        .assignments
-        .iter()
-        .find(|a| a.agent == "big")
-        .unwrap();
+    let on_big = allocation.assignments.iter().find(|a| a.agent == "big").unwrap();
     let answer = why_not(&problem, &allocation, &on_big.item, "small");
     assert!(answer.contains("email load would be 2/2"), "{answer}");
 }
@@ -265,17 +225,11 @@ fn experts_are_kept_and_learners_get_stretch_work() {
     });
     let (problem, allocation, output) = run(&input);
     check_rules(&input, &output);
-    let agents: Vec<_> = ["t1", "t2"]
-        .iter()
-        .map(|t| assigned_to(&output, t).unwrap())
-        .collect();
+    let agents: Vec<_> = ["t1", "t2"].iter().map(|t| assigned_to(&output, t).unwrap()).collect();
     assert!(agents.contains(&("learner".into(), true)), "{agents:?}");
     assert!(agents.contains(&("fit".into(), false)), "{agents:?}");
     let answer = why_not(&problem, &allocation, "t1", "expert");
-    assert!(
-        answer.contains("billing 5: kept for work that needs level 5"),
-        "{answer}"
-    );
+    assert!(answer.contains("billing 5: kept for work that needs level 5"), "{answer}");
     let rationale = &allocation.assignments[0].rationale;
     assert!(rationale.contains("chosen over"), "{rationale}");
 }
@@ -284,12 +238,9 @@ fn experts_are_kept_and_learners_get_stretch_work() {
 fn burst_cap_spreads_a_backlog_without_costing_priority() {
     // One agent with a big capacity and three small ones: without a cap the big
     // one is cheapest per load fraction for most of the backlog.
-    let mut agents =
-        vec![json!({"id": "big", "skills": {"billing": 1}, "capacity": {"email": 100}})];
+    let mut agents = vec![json!({"id": "big", "skills": {"billing": 1}, "capacity": {"email": 100}})];
     for n in 0..3 {
-        agents.push(
-            json!({"id": format!("s{n}"), "skills": {"billing": 1}, "capacity": {"email": 4}}),
-        );
+        agents.push(json!({"id": format!("s{n}"), "skills": {"billing": 1}, "capacity": {"email": 4}}));
     }
     let items: Vec<_> = (0..8)
         .map(|i| json!({"id": format!("t{i}"), "channel": "email", "requires": {"billing": 1}, "priority": "high"}))
@@ -298,21 +249,14 @@ fn burst_cap_spreads_a_backlog_without_costing_priority() {
     let (_, _, output) = run(&input);
     assert_eq!(check_rules(&input, &output), [0, 8, 0, 0]);
     // Cap = ceil(2 × 8 / 4) = 4 new items per agent.
-    let to_big = output["assignments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|a| a["agent"] == "big")
-        .count();
+    let to_big = output["assignments"].as_array().unwrap().iter().filter(|a| a["agent"] == "big").count();
     assert!(to_big <= 4, "big took {to_big}");
 }
 
 #[test]
 fn why_not_answers_unknown_names() {
-    let input = one_item(
-        json!({"id": "a1", "skills": {"billing": 1}, "capacity": {"email": 1}}),
-        json!({"billing": 1}),
-    );
+    let input =
+        one_item(json!({"id": "a1", "skills": {"billing": 1}, "capacity": {"email": 1}}), json!({"billing": 1}));
     let (problem, allocation, _) = run(&input);
     assert!(why_not(&problem, &allocation, "nope", "a1").contains("no item"));
     assert!(why_not(&problem, &allocation, "t1", "zz").contains("no agent"));

@@ -40,9 +40,7 @@ fn ex1_other_targets_and_shrinkage() {
     assert_eq!(asa_only.agents, 14);
     assert_eq!(asa_only.binding, vec![Constraint::AverageSpeedOfAnswer]);
     // The occupancy cap alone: 10 / N ≤ 0.85 first holds at N = 12.
-    let cap_only = build("100", "30", "180", "0.01", "20")
-        .occupancy("0.85")
-        .plan();
+    let cap_only = build("100", "30", "180", "0.01", "20").occupancy("0.85").plan();
     assert_eq!(cap_only.agents, 12);
     assert_eq!(cap_only.binding, vec![Constraint::Occupancy]);
     assert_eq!(base().shrinkage("0.3").plan().scheduled_agents, 20);
@@ -71,11 +69,7 @@ fn ex2_to_ex5() {
     assert_eq!(plan(&ex3).unwrap().agents, 55);
 
     let ex4 = build("250", "60", "240", "0.01", "20").asa("15").request();
-    near(
-        evaluate(&ex4, 20).unwrap().asa_seconds.unwrap(),
-        24.34,
-        5e-3,
-    );
+    near(evaluate(&ex4, 20).unwrap().asa_seconds.unwrap(), 24.34, 5e-3);
     let m21 = evaluate(&ex4, 21).unwrap();
     near(m21.asa_seconds.unwrap(), 12.84, 5e-3);
     near(m21.service_level, 0.8384, 5e-5);
@@ -101,14 +95,8 @@ fn ex6_daily_forecast_with_shrinkage() {
         ("128", 21, 0.802, 16.8, 30),
     ];
     for (calls, n, sl, asa, scheduled) in rows {
-        let p = build(calls, "30", "240", "0.8", "20")
-            .shrinkage("0.3")
-            .plan();
-        assert_eq!(
-            (p.agents, p.scheduled_agents),
-            (n, scheduled),
-            "{calls} calls"
-        );
+        let p = build(calls, "30", "240", "0.8", "20").shrinkage("0.3").plan();
+        assert_eq!((p.agents, p.scheduled_agents), (n, scheduled), "{calls} calls");
         near(p.metrics.service_level, sl, 5e-4);
         near(p.metrics.asa_seconds.unwrap(), asa, 5e-2);
     }
@@ -132,9 +120,7 @@ fn exact_decisions_on_the_decimals_as_typed() {
     assert_eq!(Shrinkage::parse("s", "0.35").unwrap().scheduled(14), 22);
     assert_eq!(Shrinkage::NONE.scheduled(17), 17);
     // Traffic 17 under an 0.85 cap: 17 / 0.85 is exactly 20 (f64 says 20.000000000000004).
-    let p = build("17", "30", "1800", "0.01", "20")
-        .occupancy("0.85")
-        .plan();
+    let p = build("17", "30", "1800", "0.01", "20").occupancy("0.85").plan();
     assert_eq!(p.traffic_erlangs, 17.0);
     assert_eq!(p.agents, 20);
     assert_eq!(p.binding, vec![Constraint::Occupancy]);
@@ -145,13 +131,7 @@ fn exact_decisions_on_the_decimals_as_typed() {
     assert!(load.occupancy_within(1, OccupancyCap::parse("c", "0.2834").unwrap()));
     assert!(!load.occupancy_within(1, OccupancyCap::parse("c", "0.2833").unwrap()));
     // Integer traffic: exactly 10 Erlangs needs 11 for stability, not 10.
-    assert_eq!(
-        build("100", "30", "180", "0.5", "20")
-            .request()
-            .load
-            .min_stable_agents(),
-        11
-    );
+    assert_eq!(build("100", "30", "180", "0.5", "20").request().load.min_stable_agents(), 11);
 }
 
 #[test]
@@ -173,10 +153,7 @@ fn no_contacts_and_instant_contacts() {
     // Contacts that take no time still need someone to answer them.
     let p = build("10", "30", "0", "0.8", "20").plan();
     assert_eq!(p.agents, 1);
-    assert_eq!(
-        (p.metrics.service_level, p.metrics.occupancy),
-        (1.0, Some(0.0))
-    );
+    assert_eq!((p.metrics.service_level, p.metrics.occupancy), (1.0, Some(0.0)));
     let p = build("10", "30", "0", "0.8", "20").patience("60").plan();
     assert_eq!((p.agents, p.metrics.abandon_rate), (1, Some(0.0)));
 }
@@ -217,11 +194,7 @@ fn erlang_a_table() {
 
 #[test]
 fn erlang_a_staffing() {
-    let with = |patience: &str| {
-        build("100", "30", "180", "0.8", "20")
-            .patience(patience)
-            .plan()
-    };
+    let with = |patience: &str| build("100", "30", "180", "0.8", "20").patience(patience).plan();
     let p = with("120");
     assert_eq!(p.agents, 12);
     near(p.metrics.service_level, 0.8256, 5e-5);
@@ -238,12 +211,8 @@ fn erlang_a_staffing() {
 
 #[test]
 fn erlang_a_tends_to_erlang_c_as_patience_grows() {
-    let model = ErlangA {
-        traffic_erlangs: 10.0,
-        aht_seconds: 180.0,
-        patience_seconds: 1e10,
-        answer_within_seconds: 20.0,
-    };
+    let model =
+        ErlangA { traffic_erlangs: 10.0, aht_seconds: 180.0, patience_seconds: 1e10, answer_within_seconds: 20.0 };
     for n in 11..=16 {
         let a = model.metrics(n).unwrap().metrics;
         let c = erlang_c_metrics(n, 10.0, 180.0, 20.0);

@@ -87,8 +87,7 @@ fn erlang_c_matches_the_exact_closed_form_on_a_grid() {
                 let scaled = num.mul(&pow2(shift));
                 let c_den = m.mul(&den).mul(&billion);
                 assert!(
-                    scaled.mul(&big(999_999_999)) <= c_den
-                        && c_den <= scaled.mul(&big(1_000_000_001)),
+                    scaled.mul(&big(999_999_999)) <= c_den && c_den <= scaled.mul(&big(1_000_000_001)),
                     "C({n}, {p}/{q}) = {c}"
                 );
                 // SL and ASA follow the closed forms built on the exact C.
@@ -157,9 +156,7 @@ fn erlang_c_double_double(agents: u32, traffic: f64) -> f64 {
 
 #[test]
 fn erlang_c_matches_high_precision_from_001_to_100000_erlangs() {
-    let traffics: [f64; 11] = [
-        0.01, 0.37, 1.0, 3.7, 10.0, 47.3, 333.33, 1234.5, 9999.99, 54321.7, 100_000.0,
-    ];
+    let traffics: [f64; 11] = [0.01, 0.37, 1.0, 3.7, 10.0, 47.3, 333.33, 1234.5, 9999.99, 54321.7, 100_000.0];
     for traffic in traffics {
         let root = traffic.sqrt();
         for k in [0.0, 0.3, 1.0, 2.0, 4.0, 8.0] {
@@ -168,10 +165,7 @@ fn erlang_c_matches_high_precision_from_001_to_100000_erlangs() {
             let c = erlang_c(agents, traffic).unwrap();
             assert!(c.is_finite() && reference > 0.0, "C({agents}, {traffic})");
             let relative = (c - reference).abs() / reference;
-            assert!(
-                relative <= 1e-9,
-                "C({agents}, {traffic}): {c} vs {reference} ({relative:e})"
-            );
+            assert!(relative <= 1e-9, "C({agents}, {traffic}): {c} vs {reference} ({relative:e})");
             let m = erlang_c_metrics(agents, traffic, 300.0, 20.0);
             let spare = f64::from(agents) - traffic;
             let asa = reference * 300.0 / spare;
@@ -185,16 +179,11 @@ fn erlang_c_matches_high_precision_from_001_to_100000_erlangs() {
 #[test]
 fn large_traffic_search_does_not_overflow() {
     // 100,000 Erlangs: 2,000,000 calls of 90 s in 30 minutes.
-    let p = build("2000000", "30", "90", "0.8", "20")
-        .shrinkage("0.3")
-        .plan();
+    let p = build("2000000", "30", "90", "0.8", "20").shrinkage("0.3").plan();
     assert_eq!(p.traffic_erlangs, 100_000.0);
     assert!(p.agents > 100_000 && p.agents < 100_500, "{}", p.agents);
     assert!(p.metrics.service_level >= 0.8);
-    let fewer = evaluate(
-        &build("2000000", "30", "90", "0.8", "20").request(),
-        p.agents - 1,
-    );
+    let fewer = evaluate(&build("2000000", "30", "90", "0.8", "20").request(), p.agents - 1);
     assert!(fewer.unwrap().service_level < 0.8);
     assert_eq!(p.scheduled_agents, (u64::from(p.agents) * 10).div_ceil(7));
 }

@@ -68,23 +68,13 @@ impl Build {
                 max_occupancy: self
                     .max_occupancy
                     .as_deref()
-                    .map_or(OccupancyCap::FULL, |c| {
-                        OccupancyCap::parse("occ", c).unwrap()
-                    }),
-                max_asa: self
-                    .max_asa
-                    .as_deref()
-                    .map(|a| PositiveSeconds::parse("asa", a).unwrap()),
+                    .map_or(OccupancyCap::FULL, |c| OccupancyCap::parse("occ", c).unwrap()),
+                max_asa: self.max_asa.as_deref().map(|a| PositiveSeconds::parse("asa", a).unwrap()),
             },
-            shrinkage: self
-                .shrinkage
-                .as_deref()
-                .map_or(Shrinkage::NONE, |s| Shrinkage::parse("s", s).unwrap()),
+            shrinkage: self.shrinkage.as_deref().map_or(Shrinkage::NONE, |s| Shrinkage::parse("s", s).unwrap()),
             model: match &self.patience {
                 None => Model::ErlangC,
-                Some(p) => Model::ErlangA {
-                    patience: PositiveSeconds::parse("p", p).unwrap(),
-                },
+                Some(p) => Model::ErlangA { patience: PositiveSeconds::parse("p", p).unwrap() },
             },
         }
     }
@@ -96,8 +86,5 @@ impl Build {
 /// Asserts `actual` rounds to `expected` at the printed precision `half_unit`.
 #[track_caller]
 pub(super) fn near(actual: f64, expected: f64, half_unit: f64) {
-    assert!(
-        (actual - expected).abs() <= half_unit + 1e-12,
-        "expected {expected} ± {half_unit}, got {actual}"
-    );
+    assert!((actual - expected).abs() <= half_unit + 1e-12, "expected {expected} ± {half_unit}, got {actual}");
 }
