@@ -9,4 +9,5 @@ pub mod auth;
 pub mod fields;
 pub mod kpi;
 pub mod people;
+pub mod quality;
 pub mod staffing;
