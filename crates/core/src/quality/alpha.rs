@@ -42,13 +42,7 @@ pub struct Alpha {
 pub fn krippendorff_alpha(data: &[Vec<Option<f64>>], metric: Metric) -> Option<Alpha> {
     let units: Vec<Vec<f64>> = data
         .iter()
-        .map(|row| {
-            row.iter()
-                .flatten()
-                .copied()
-                .filter(|v| v.is_finite())
-                .collect::<Vec<_>>()
-        })
+        .map(|row| row.iter().flatten().copied().filter(|v| v.is_finite()).collect::<Vec<_>>())
         .filter(|values| values.len() >= 2)
         .collect();
     if units.is_empty() {

@@ -102,10 +102,7 @@ pub fn calibrate(
         if !seen.insert((&rating.contact_id, &rating.evaluator)) {
             errors.push(FieldError::new(
                 format!("ratings[{i}]"),
-                format!(
-                    "{} evaluated {} more than once; keep one evaluation.",
-                    rating.evaluator, rating.contact_id
-                ),
+                format!("{} evaluated {} more than once; keep one evaluation.", rating.evaluator, rating.contact_id),
             ));
         }
     }
@@ -114,20 +111,13 @@ pub fn calibrate(
     }
     let contacts: Vec<&str> = ordered(ratings.iter().map(|r| r.contact_id.as_str()));
     let evaluators: Vec<&str> = ordered(ratings.iter().map(|r| r.evaluator.as_str()));
-    let cell: BTreeMap<(&str, &str), &Evaluation> = ratings
-        .iter()
-        .map(|r| ((r.contact_id.as_str(), r.evaluator.as_str()), &r.evaluation))
-        .collect();
+    let cell: BTreeMap<(&str, &str), &Evaluation> =
+        ratings.iter().map(|r| ((r.contact_id.as_str(), r.evaluator.as_str()), &r.evaluation)).collect();
     // One matrix per question: rows are units (contacts), columns evaluators.
     let matrix = |value: &dyn Fn(&Evaluation) -> Option<f64>| -> Vec<Vec<Option<f64>>> {
         contacts
             .iter()
-            .map(|c| {
-                evaluators
-                    .iter()
-                    .map(|ev| cell.get(&(*c, *ev)).and_then(|e| value(e)))
-                    .collect()
-            })
+            .map(|c| evaluators.iter().map(|ev| cell.get(&(*c, *ev)).and_then(|e| value(e))).collect())
             .collect()
     };
     let overall = krippendorff_alpha(&matrix(&|e| Some(e.score)), Metric::Interval);
@@ -137,20 +127,14 @@ pub fn calibrate(
         let id = criterion.id();
         let result = |e: &Evaluation| e.criteria.iter().find(|r| r.id == id).map(|r| r.rating);
         let raw = matrix(&|e| result(e).and_then(|r| r.value()).map(f64::from));
-        item_rows.extend(matrix(&|e| {
-            result(e)
-                .and_then(|r| r.value())
-                .map(|v| criterion.scale().normalise(v))
-        }));
+        item_rows.extend(matrix(&|e| result(e).and_then(|r| r.value()).map(|v| criterion.scale().normalise(v))));
         let metric = criterion.scale().alpha_metric();
         let alpha = krippendorff_alpha(&raw, metric);
         criteria.push(CriterionAgreement {
             criterion_id: id.to_owned(),
             metric,
             alpha,
-            high_disagreement: alpha
-                .and_then(|a| a.alpha)
-                .is_some_and(|a| a < rewrite_below),
+            high_disagreement: alpha.and_then(|a| a.alpha).is_some_and(|a| a < rewrite_below),
         });
     }
     // Stable sort keeps form order among equals and among those without alpha.
@@ -163,11 +147,8 @@ pub fn calibrate(
         .iter()
         .map(|&c| {
             let score = agreed.get(c).copied().unwrap_or_else(|| {
-                let scores: Vec<f64> = ratings
-                    .iter()
-                    .filter(|r| r.contact_id == c)
-                    .map(|r| r.evaluation.score)
-                    .collect();
+                let scores: Vec<f64> =
+                    ratings.iter().filter(|r| r.contact_id == c).map(|r| r.evaluation.score).collect();
                 scores.iter().sum::<f64>() / scores.len() as f64
             });
             (c, score)
@@ -180,11 +161,7 @@ pub fn calibrate(
                 .iter()
                 .filter(|r| r.evaluator == ev)
                 .map(|r| {
-                    r.evaluation.score
-                        - calibrated
-                            .get(r.contact_id.as_str())
-                            .copied()
-                            .unwrap_or(r.evaluation.score)
+                    r.evaluation.score - calibrated.get(r.contact_id.as_str()).copied().unwrap_or(r.evaluation.score)
                 })
                 .collect();
             EvaluatorDeviation {
@@ -194,12 +171,7 @@ pub fn calibrate(
             }
         })
         .collect();
-    Ok(CalibrationReport {
-        overall,
-        items: krippendorff_alpha(&item_rows, Metric::Interval),
-        criteria,
-        evaluators,
-    })
+    Ok(CalibrationReport { overall, items: krippendorff_alpha(&item_rows, Metric::Interval), criteria, evaluators })
 }
 
 /// Distinct values, sorted, so that the matrices do not depend on input order.

@@ -27,21 +27,21 @@ mod tests;
 
 pub use alpha::{Alpha, Metric, krippendorff_alpha};
 pub use calibration::{
-    CalibrationRating, CalibrationReport, CriterionAgreement, EvaluatorDeviation, RELIABLE_ALPHA,
-    TENTATIVE_ALPHA, calibrate,
+    CalibrationRating, CalibrationReport, CriterionAgreement, EvaluatorDeviation, RELIABLE_ALPHA, TENTATIVE_ALPHA,
+    calibrate,
 };
 pub use queue::{Assignment, assign_evaluators};
 pub use sampling::{
-    AgentHistory, Contact, Pick, PickReason, Population, Quota, RiskFlag, Sample, SamplingPlan,
-    Shortfall, draw_sample, largest_remainder,
+    AgentHistory, Contact, Pick, PickReason, Population, Quota, RiskFlag, Sample, SamplingPlan, Shortfall, draw_sample,
+    largest_remainder,
 };
 pub use scorecard::{
-    Criterion, CriterionDraft, Rating, Scale, Scorecard, ScorecardDraft, Section, SectionDraft,
-    SectionFail, ServqualDimension,
+    Criterion, CriterionDraft, Rating, Scale, Scorecard, ScorecardDraft, Section, SectionDraft, SectionFail,
+    ServqualDimension,
 };
 pub use scoring::{CriterionResult, DimensionScore, Evaluation, SectionScore, score};
 pub use stats::{
-    CriterionFailureRate, GapRule, Margin, QaSummary, ReliableFrom, SkillGap, failure_rates,
-    sample_size_for_precision, skills_gaps, summarise,
+    CriterionFailureRate, GapRule, Margin, QaSummary, ReliableFrom, SkillGap, failure_rates, sample_size_for_precision,
+    skills_gaps, summarise,
 };
 pub use tdist::{t_cdf, t_quantile};

@@ -32,23 +32,11 @@ pub struct Assignment {
 /// `evaluators`, names who breaks it. The seed breaks ties and shuffles who
 /// gets which contact, so that the same agent does not always meet the same
 /// evaluator.
-pub fn assign_evaluators(
-    picks: &[Pick],
-    evaluators: &[String],
-    seed: u64,
-) -> Result<Vec<Assignment>, FieldError> {
+pub fn assign_evaluators(picks: &[Pick], evaluators: &[String], seed: u64) -> Result<Vec<Assignment>, FieldError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let names: Vec<&str> = evaluators
-        .iter()
-        .map(String::as_str)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let names: Vec<&str> = evaluators.iter().map(String::as_str).collect::<BTreeSet<_>>().into_iter().collect();
     if names.is_empty() {
-        return Err(FieldError::new(
-            "evaluators",
-            "Name at least one evaluator.",
-        ));
+        return Err(FieldError::new("evaluators", "Name at least one evaluator."));
     }
     let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, p) in picks.iter().enumerate() {
@@ -60,11 +48,8 @@ pub fn assign_evaluators(
     let mut order: Vec<&str> = names.clone();
     order.shuffle(&mut rng);
     order.sort_by_key(|e| own(e));
-    let capacity: BTreeMap<&str, usize> = order
-        .iter()
-        .enumerate()
-        .map(|(rank, &e)| (e, base + usize::from(rank < extra)))
-        .collect();
+    let capacity: BTreeMap<&str, usize> =
+        order.iter().enumerate().map(|(rank, &e)| (e, base + usize::from(rank < extra))).collect();
     for &e in &order {
         if own(e) > total - capacity.get(e).copied().unwrap_or(0) {
             return Err(FieldError::new(
@@ -108,11 +93,7 @@ pub fn assign_evaluators(
 
 /// Edmonds–Karp on source → agent groups → evaluators → sink; returns the
 /// flow from each group to each evaluator.
-fn max_flow(
-    groups: &[(&str, Vec<usize>)],
-    evaluators: &[&str],
-    capacity: &BTreeMap<&str, usize>,
-) -> Vec<Vec<usize>> {
+fn max_flow(groups: &[(&str, Vec<usize>)], evaluators: &[&str], capacity: &BTreeMap<&str, usize>) -> Vec<Vec<usize>> {
     let g = groups.len();
     let e = evaluators.len();
     let (source, sink) = (0, g + e + 1);
@@ -159,11 +140,5 @@ fn max_flow(
             v = u;
         }
     }
-    (0..g)
-        .map(|i| {
-            (0..e)
-                .map(|j| original[1 + i][1 + g + j].saturating_sub(cap[1 + i][1 + g + j]))
-                .collect()
-        })
-        .collect()
+    (0..g).map(|i| (0..e).map(|j| original[1 + i][1 + g + j].saturating_sub(cap[1 + i][1 + g + j])).collect()).collect()
 }

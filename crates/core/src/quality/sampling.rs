@@ -63,17 +63,11 @@ impl Population {
         let mut seen = BTreeSet::new();
         for (i, contact) in contacts.iter().enumerate() {
             if contact.id.trim().is_empty() {
-                errors.push(FieldError::new(
-                    format!("contacts[{i}].id"),
-                    "Enter the contact's id.",
-                ));
+                errors.push(FieldError::new(format!("contacts[{i}].id"), "Enter the contact's id."));
             } else if !seen.insert(contact.id.as_str()) {
                 errors.push(FieldError::new(
                     format!("contacts[{i}].id"),
-                    format!(
-                        "The contact {:?} appears twice; list each contact once.",
-                        contact.id
-                    ),
+                    format!("The contact {:?} appears twice; list each contact once.", contact.id),
                 ));
             }
         }
@@ -134,13 +128,7 @@ impl SamplingPlan {
         if end <= start {
             return Err(FieldError::new("end", "End the period after it starts."));
         }
-        Ok(Self {
-            start,
-            end,
-            quota,
-            top_ups: BTreeMap::new(),
-            history: BTreeMap::new(),
-        })
+        Ok(Self { start, end, quota, top_ups: BTreeMap::new(), history: BTreeMap::new() })
     }
 
     /// Draws `count` extra contacts flagged `flag` for each agent who has any.
@@ -161,11 +149,7 @@ impl SamplingPlan {
     pub fn quota_for(&self, agent: &str) -> u32 {
         match self.quota {
             Quota::PerAgent(n) => n,
-            Quota::Precision {
-                margin,
-                minimum,
-                assumed_sd,
-            } => {
+            Quota::Precision { margin, minimum, assumed_sd } => {
                 let history = self.history.get(agent).copied().unwrap_or_default();
                 let sd = history.observed_sd.unwrap_or(assumed_sd);
                 sample_size_for_precision(sd, margin, minimum).saturating_sub(history.evaluated)
@@ -243,11 +227,7 @@ pub fn draw_sample(plan: &SamplingPlan, population: &Population, seed: u64) -> S
         let wanted = plan.quota_for(agent);
         let available = u32::try_from(contacts.len()).unwrap_or(u32::MAX);
         if wanted > available {
-            shortfalls.push(Shortfall {
-                agent: agent.to_owned(),
-                wanted,
-                available,
-            });
+            shortfalls.push(Shortfall { agent: agent.to_owned(), wanted, available });
         }
         let mut counts: BTreeMap<Channel, u32> = BTreeMap::new();
         for c in &contacts {
@@ -255,11 +235,7 @@ pub fn draw_sample(plan: &SamplingPlan, population: &Population, seed: u64) -> S
         }
         let mut taken: BTreeSet<&str> = BTreeSet::new();
         for (channel, share) in largest_remainder(wanted.min(available), &counts) {
-            let pool: Vec<&Contact> = contacts
-                .iter()
-                .copied()
-                .filter(|c| c.channel == channel)
-                .collect();
+            let pool: Vec<&Contact> = contacts.iter().copied().filter(|c| c.channel == channel).collect();
             for c in spread_draw(plan, pool, share, &mut rng) {
                 taken.insert(&c.id);
                 picks.push(pick(c, PickReason::Quota(channel)));
@@ -277,11 +253,7 @@ pub fn draw_sample(plan: &SamplingPlan, population: &Population, seed: u64) -> S
             }
         }
     }
-    Sample {
-        seed,
-        picks,
-        shortfalls,
-    }
+    Sample { seed, picks, shortfalls }
 }
 
 fn pick(contact: &Contact, reason: PickReason) -> Pick {
@@ -316,34 +288,18 @@ pub fn largest_remainder(total: u32, counts: &BTreeMap<Channel, u32>) -> Vec<(Ch
     let given: u64 = shares.iter().map(|s| u64::from(s.1)).sum();
     let mut order: Vec<usize> = (0..shares.len()).collect();
     order.sort_by(|&a, &b| {
-        shares[b]
-            .2
-            .cmp(&shares[a].2)
-            .then(shares[b].3.cmp(&shares[a].3))
-            .then(shares[a].0.cmp(&shares[b].0))
+        shares[b].2.cmp(&shares[a].2).then(shares[b].3.cmp(&shares[a].3)).then(shares[a].0.cmp(&shares[b].0))
     });
     let left = u64::from(total).saturating_sub(given);
-    for &i in order
-        .iter()
-        .take(usize::try_from(left).unwrap_or(usize::MAX))
-    {
+    for &i in order.iter().take(usize::try_from(left).unwrap_or(usize::MAX)) {
         shares[i].1 += 1;
     }
-    shares
-        .into_iter()
-        .filter(|s| s.1 > 0)
-        .map(|(channel, share, _, _)| (channel, share))
-        .collect()
+    shares.into_iter().filter(|s| s.1 > 0).map(|(channel, share, _, _)| (channel, share)).collect()
 }
 
 /// Draws up to `k` contacts from `pool`, spread over `k` equal slices of the
 /// plan's period, visiting the slices in turn.
-fn spread_draw<'a>(
-    plan: &SamplingPlan,
-    pool: Vec<&'a Contact>,
-    k: u32,
-    rng: &mut ChaCha8Rng,
-) -> Vec<&'a Contact> {
+fn spread_draw<'a>(plan: &SamplingPlan, pool: Vec<&'a Contact>, k: u32, rng: &mut ChaCha8Rng) -> Vec<&'a Contact> {
     if k == 0 || pool.is_empty() {
         return Vec::new();
     }
@@ -353,9 +309,7 @@ fn spread_draw<'a>(
     let mut buckets: Vec<Vec<&Contact>> = vec![Vec::new(); slices];
     for contact in pool {
         let offset = contact.at.as_nanosecond() - start;
-        let slot = usize::try_from(offset * slices as i128 / length)
-            .unwrap_or(0)
-            .min(slices - 1);
+        let slot = usize::try_from(offset * slices as i128 / length).unwrap_or(0).min(slices - 1);
         buckets[slot].push(contact);
     }
     let wanted = usize::try_from(k).unwrap_or(usize::MAX);

@@ -27,10 +27,7 @@ impl Scale {
             "yes_no" | "yes/no" | "yesno" => Ok(Self::YesNo),
             "1-4" | "one_to_four" => Ok(Self::OneToFour),
             "1-5" | "one_to_five" => Ok(Self::OneToFive),
-            _ => Err(FieldError::new(
-                field,
-                format!("Choose a scale of yes_no, 1-4 or 1-5 (you entered {text:?})."),
-            )),
+            _ => Err(FieldError::new(field, format!("Choose a scale of yes_no, 1-4 or 1-5 (you entered {text:?})."))),
         }
     }
 
@@ -87,13 +84,8 @@ pub enum ServqualDimension {
 
 impl ServqualDimension {
     /// Every dimension, in the order reports list them.
-    pub const ALL: [Self; 5] = [
-        Self::Reliability,
-        Self::Assurance,
-        Self::Tangibles,
-        Self::Empathy,
-        Self::Responsiveness,
-    ];
+    pub const ALL: [Self; 5] =
+        [Self::Reliability, Self::Assurance, Self::Tangibles, Self::Empathy, Self::Responsiveness];
 
     /// The stable lower-case name.
     pub fn as_str(self) -> &'static str {
@@ -109,18 +101,15 @@ impl ServqualDimension {
     /// Accepts the name of a dimension, case-insensitively.
     pub fn parse(field: &str, text: &str) -> Result<Self, FieldError> {
         let wanted = text.trim().to_ascii_lowercase();
-        Self::ALL
-            .into_iter()
-            .find(|d| d.as_str() == wanted)
-            .ok_or_else(|| {
-                FieldError::new(
-                    field,
-                    format!(
-                        "Choose reliability, assurance, tangibles, empathy or responsiveness \
+        Self::ALL.into_iter().find(|d| d.as_str() == wanted).ok_or_else(|| {
+            FieldError::new(
+                field,
+                format!(
+                    "Choose reliability, assurance, tangibles, empathy or responsiveness \
                          (you entered {text:?})."
-                    ),
-                )
-            })
+                ),
+            )
+        })
     }
 }
 
@@ -267,19 +256,13 @@ impl Scorecard {
         let mut errors = FieldErrors::default();
         let id = draft.id.trim().to_owned();
         if id.is_empty() {
-            errors.push(FieldError::new(
-                "id",
-                "Enter an identity for the scorecard.",
-            ));
+            errors.push(FieldError::new("id", "Enter an identity for the scorecard."));
         }
         if draft.version == 0 {
             errors.push(FieldError::new("version", "Versions start at 1."));
         }
         if draft.sections.is_empty() {
-            errors.push(FieldError::new(
-                "sections",
-                "Add at least one section with one criterion.",
-            ));
+            errors.push(FieldError::new("sections", "Add at least one section with one criterion."));
         }
         let mut names = BTreeSet::new();
         let mut ids = BTreeSet::new();
@@ -296,10 +279,7 @@ impl Scorecard {
                 ));
             }
             if section.criteria.is_empty() {
-                errors.push(FieldError::new(
-                    format!("{at}.criteria"),
-                    "Add at least one criterion to the section.",
-                ));
+                errors.push(FieldError::new(format!("{at}.criteria"), "Add at least one criterion to the section."));
             }
             let mut criteria = Vec::with_capacity(section.criteria.len());
             for (c, draft) in section.criteria.into_iter().enumerate() {
@@ -308,21 +288,9 @@ impl Scorecard {
                     criteria.push(criterion);
                 }
             }
-            sections.push(Section {
-                name,
-                fail: section.fail,
-                criteria,
-            });
+            sections.push(Section { name, fail: section.fail, criteria });
         }
-        if errors.is_empty() {
-            Ok(Self {
-                id,
-                version: draft.version,
-                sections,
-            })
-        } else {
-            Err(errors)
-        }
+        if errors.is_empty() { Ok(Self { id, version: draft.version, sections }) } else { Err(errors) }
     }
 
     /// The form's identity.
@@ -339,9 +307,7 @@ impl Scorecard {
     }
     /// Every criterion with its section, in form order.
     pub fn criteria(&self) -> impl Iterator<Item = (&Section, &Criterion)> {
-        self.sections
-            .iter()
-            .flat_map(|s| s.criteria.iter().map(move |c| (s, c)))
+        self.sections.iter().flat_map(|s| s.criteria.iter().map(move |c| (s, c)))
     }
     /// The criterion with this id.
     pub fn criterion(&self, id: &str) -> Option<&Criterion> {
@@ -358,10 +324,7 @@ fn check_criterion(
     let before = errors.0.len();
     let id = draft.id.trim().to_owned();
     if id.is_empty() {
-        errors.push(FieldError::new(
-            format!("{at}.id"),
-            "Enter an id for the criterion.",
-        ));
+        errors.push(FieldError::new(format!("{at}.id"), "Enter an id for the criterion."));
     } else if !ids.insert(id.clone()) {
         errors.push(FieldError::new(
             format!("{at}.id"),
@@ -370,10 +333,7 @@ fn check_criterion(
     }
     let text = draft.text.trim().to_owned();
     if text.is_empty() {
-        errors.push(FieldError::new(
-            format!("{at}.text"),
-            "Write the question the evaluator answers.",
-        ));
+        errors.push(FieldError::new(format!("{at}.text"), "Write the question the evaluator answers."));
     }
     // Not `> 0.0` alone: NaN compares false and infinity would swamp every other weight.
     if !(draft.weight.is_finite() && draft.weight > 0.0) {
@@ -386,10 +346,7 @@ fn check_criterion(
     for (k, skill) in draft.skills.iter().enumerate() {
         let skill = skill.trim();
         if skill.is_empty() {
-            errors.push(FieldError::new(
-                format!("{at}.skills[{k}]"),
-                "Remove the empty skill or name it.",
-            ));
+            errors.push(FieldError::new(format!("{at}.skills[{k}]"), "Remove the empty skill or name it."));
         } else if !skills.iter().any(|s: &String| s == skill) {
             skills.push(skill.to_owned());
         }
@@ -427,20 +384,14 @@ impl Rating {
             (Scale::YesNo, "yes" | "y") => Self::Value(1),
             (Scale::YesNo, "no" | "n") => Self::Value(0),
             (Scale::YesNo, _) => {
-                return Err(FieldError::new(
-                    field,
-                    format!("Answer yes or no (you entered {text:?})."),
-                ));
+                return Err(FieldError::new(field, format!("Answer yes or no (you entered {text:?}).")));
             }
             (scale, number) => match number.parse::<u8>() {
                 Ok(value) => Self::Value(value),
                 Err(_) => {
                     return Err(FieldError::new(
                         field,
-                        format!(
-                            "Enter a whole number from 1 to {} (you entered {text:?}).",
-                            scale.max()
-                        ),
+                        format!("Enter a whole number from 1 to {} (you entered {text:?}).", scale.max()),
                     ));
                 }
             },
@@ -453,18 +404,12 @@ impl Rating {
     pub fn check(self, field: &str, criterion: &Criterion) -> Result<Self, FieldError> {
         let scale = criterion.scale;
         match self {
-            Self::NotApplicable if !criterion.allows_na => Err(FieldError::new(
-                field,
-                format!("{:?} must be rated; N/A is not allowed.", criterion.id),
-            )),
+            Self::NotApplicable if !criterion.allows_na => {
+                Err(FieldError::new(field, format!("{:?} must be rated; N/A is not allowed.", criterion.id)))
+            }
             Self::Value(v) if v < scale.min() || v > scale.max() => Err(FieldError::new(
                 field,
-                format!(
-                    "{:?} is rated from {} to {} (you entered {v}).",
-                    criterion.id,
-                    scale.min(),
-                    scale.max()
-                ),
+                format!("{:?} is rated from {} to {} (you entered {v}).", criterion.id, scale.min(), scale.max()),
             )),
             ok => Ok(ok),
         }

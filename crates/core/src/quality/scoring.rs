@@ -103,19 +103,13 @@ impl Tally {
 /// Every criterion needs exactly one rating (N/A where allowed). Errors name
 /// the field `ratings.<criterion id>` for a missing, unknown, repeated or
 /// out-of-scale rating, and `ratings` when everything was N/A.
-pub fn score(
-    scorecard: &Scorecard,
-    ratings: &[(String, Rating)],
-) -> Result<Evaluation, FieldErrors> {
+pub fn score(scorecard: &Scorecard, ratings: &[(String, Rating)]) -> Result<Evaluation, FieldErrors> {
     let mut errors = FieldErrors::default();
     let mut given: BTreeMap<&str, Rating> = BTreeMap::new();
     for (id, rating) in ratings {
         let field = format!("ratings.{id}");
         let Some(criterion) = scorecard.criterion(id) else {
-            errors.push(FieldError::new(
-                field,
-                format!("There is no criterion {id:?} on this scorecard."),
-            ));
+            errors.push(FieldError::new(field, format!("There is no criterion {id:?} on this scorecard.")));
             continue;
         };
         if given.contains_key(id.as_str()) {
@@ -136,21 +130,13 @@ pub fn score(
         let mut results = Vec::new();
         for criterion in section.criteria() {
             let Some(&rating) = given.get(criterion.id()) else {
-                if !errors
-                    .0
-                    .iter()
-                    .any(|e| e.field == format!("ratings.{}", criterion.id()))
-                {
+                if !errors.0.iter().any(|e| e.field == format!("ratings.{}", criterion.id())) {
                     errors.push(FieldError::new(
                         format!("ratings.{}", criterion.id()),
                         format!(
                             "Rate {:?}{}.",
                             criterion.id(),
-                            if criterion.allows_na() {
-                                " or mark it N/A"
-                            } else {
-                                ""
-                            }
+                            if criterion.allows_na() { " or mark it N/A" } else { "" }
                         ),
                     ));
                 }
@@ -170,8 +156,7 @@ pub fn score(
                 failed,
             });
         }
-        let section_failed =
-            section.fail() == SectionFail::AnyAtMinimum && results.iter().any(|r| r.failed);
+        let section_failed = section.fail() == SectionFail::AnyAtMinimum && results.iter().any(|r| r.failed);
         let mut tally = Tally::default();
         for result in &results {
             let Some(score) = result.score else { continue };
@@ -179,10 +164,7 @@ pub fn score(
             let counted = if section_failed { 0.0 } else { score };
             tally.add(result.weight, counted);
             overall.add(result.weight, counted);
-            dimensions
-                .entry(result.dimension)
-                .or_default()
-                .add(result.weight, counted);
+            dimensions.entry(result.dimension).or_default().add(result.weight, counted);
             if result.critical {
                 compliance.add(result.weight, if result.failed { 0.0 } else { 100.0 });
                 if result.failed {
@@ -190,11 +172,7 @@ pub fn score(
                 }
             }
         }
-        sections.push(SectionScore {
-            name: section.name().to_owned(),
-            score: tally.mean(),
-            failed: section_failed,
-        });
+        sections.push(SectionScore { name: section.name().to_owned(), score: tally.mean(), failed: section_failed });
         criteria.extend(results);
     }
     if !errors.is_empty() {
@@ -218,11 +196,7 @@ pub fn score(
         sections,
         dimensions: dimensions
             .into_iter()
-            .filter_map(|(dimension, tally)| {
-                tally
-                    .mean()
-                    .map(|score| DimensionScore { dimension, score })
-            })
+            .filter_map(|(dimension, tally)| tally.mean().map(|score| DimensionScore { dimension, score }))
             .collect(),
         criteria,
     })

@@ -27,10 +27,7 @@ impl ReliableFrom {
     /// Accepts 2 or more: with one evaluation there is no spread to judge by.
     pub fn parse(field: &str, value: u32) -> Result<Self, FieldError> {
         if value < 2 {
-            return Err(FieldError::new(
-                field,
-                format!("Enter 2 or more evaluations (you entered {value})."),
-            ));
+            return Err(FieldError::new(field, format!("Enter 2 or more evaluations (you entered {value}).")));
         }
         Ok(Self(value))
     }
@@ -73,22 +70,11 @@ pub fn summarise(scores: &[f64], reliable_from: ReliableFrom) -> Option<QaSummar
         let variance = scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / (nf - 1.0);
         let sd = variance.sqrt();
         let half = t_quantile(0.975, nf - 1.0) * sd / nf.sqrt();
-        (
-            Some(sd),
-            Some((mean - half).max(0.0)),
-            Some((mean + half).min(100.0)),
-        )
+        (Some(sd), Some((mean - half).max(0.0)), Some((mean + half).min(100.0)))
     } else {
         (None, None, None)
     };
-    Some(QaSummary {
-        n,
-        mean,
-        sd,
-        lower,
-        upper,
-        reliable: n >= reliable_from.0 as usize,
-    })
+    Some(QaSummary { n, mean, sd, lower, upper, reliable: n >= reliable_from.0 as usize })
 }
 
 /// How often one criterion failed (was rated at its scale's minimum).
@@ -111,15 +97,13 @@ pub struct CriterionFailureRate {
 pub fn failure_rates(evaluations: &[Evaluation]) -> Vec<CriterionFailureRate> {
     let mut rates: BTreeMap<&str, CriterionFailureRate> = BTreeMap::new();
     for result in evaluations.iter().flat_map(|e| &e.criteria) {
-        let entry = rates
-            .entry(&result.id)
-            .or_insert_with(|| CriterionFailureRate {
-                criterion_id: result.id.clone(),
-                skills: Vec::new(),
-                failed: 0,
-                applicable: 0,
-                rate: None,
-            });
+        let entry = rates.entry(&result.id).or_insert_with(|| CriterionFailureRate {
+            criterion_id: result.id.clone(),
+            skills: Vec::new(),
+            failed: 0,
+            applicable: 0,
+            rate: None,
+        });
         entry.skills.clone_from(&result.skills);
         if result.score.is_some() {
             entry.applicable += 1;
@@ -145,10 +129,7 @@ pub struct GapRule {
 impl Default for GapRule {
     /// At least 5 applicable evaluations and a failure rate above 20%.
     fn default() -> Self {
-        Self {
-            min_evaluations: 5,
-            threshold: 0.2,
-        }
+        Self { min_evaluations: 5, threshold: 0.2 }
     }
 }
 
@@ -156,10 +137,7 @@ impl GapRule {
     /// `min_evaluations` from 1, `threshold` a fraction from 0 up to (not including) 1.
     pub fn new(min_evaluations: u64, threshold: f64) -> Result<Self, FieldError> {
         if min_evaluations == 0 {
-            return Err(FieldError::new(
-                "min_evaluations",
-                "Enter at least 1 evaluation.",
-            ));
+            return Err(FieldError::new("min_evaluations", "Enter at least 1 evaluation."));
         }
         if !(0.0..1.0).contains(&threshold) {
             return Err(FieldError::new(
@@ -167,10 +145,7 @@ impl GapRule {
                 format!("Enter a failure rate from 0 to just under 1 (you entered {threshold})."),
             ));
         }
-        Ok(Self {
-            min_evaluations,
-            threshold,
-        })
+        Ok(Self { min_evaluations, threshold })
     }
 }
 
@@ -193,9 +168,7 @@ pub struct SkillGap {
 pub fn skills_gaps(evaluations: &[Evaluation], rule: GapRule) -> Vec<SkillGap> {
     let mut gaps: BTreeMap<String, SkillGap> = BTreeMap::new();
     for rate in failure_rates(evaluations) {
-        if rate.applicable < rule.min_evaluations
-            || (rate.failed as f64) <= rule.threshold * rate.applicable as f64
-        {
+        if rate.applicable < rule.min_evaluations || (rate.failed as f64) <= rule.threshold * rate.applicable as f64 {
             continue;
         }
         for skill in &rate.skills {
@@ -243,11 +216,7 @@ impl Margin {
 /// number or negative counts as 0, and one above 100 (impossible on 0–100
 /// scores) as 100.
 pub fn sample_size_for_precision(observed_sd: f64, margin: Margin, minimum: u32) -> u32 {
-    let sd = if observed_sd.is_nan() {
-        0.0
-    } else {
-        observed_sd.clamp(0.0, 100.0)
-    };
+    let sd = if observed_sd.is_nan() { 0.0 } else { observed_sd.clamp(0.0, 100.0) };
     let floor = minimum.max(2);
     let normal = (Z_95 * sd / margin.0).powi(2).ceil();
     // Bounded by (1.96·100/0.5)² ≈ 153,664, so the cast cannot overflow.

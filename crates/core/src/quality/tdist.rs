@@ -80,8 +80,7 @@ fn incomplete_beta(a: f64, b: f64, x: f64) -> f64 {
     if x >= 1.0 {
         return 1.0;
     }
-    let front =
-        (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
+    let front = (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
     // The fraction converges fast only below the mean; use the symmetry above it.
     if x < (a + 1.0) / (a + b + 2.0) {
         front * beta_fraction(a, b, x) / a
@@ -101,11 +100,7 @@ pub fn t_cdf(t: f64, df: f64) -> f64 {
 /// [1e-12, 1 − 1e-12]) because callers pass computed values, not user input.
 pub fn t_quantile(p: f64, df: f64) -> f64 {
     let df = if df.is_finite() && df >= 1.0 { df } else { 1.0 };
-    let p = if p.is_nan() {
-        0.5
-    } else {
-        p.clamp(1e-12, 1.0 - 1e-12)
-    };
+    let p = if p.is_nan() { 0.5 } else { p.clamp(1e-12, 1.0 - 1e-12) };
     if p < 0.5 {
         return -t_quantile(1.0 - p, df);
     }
@@ -137,24 +132,15 @@ mod tests {
         for &p in &[0.6, 0.8, 0.9, 0.95, 0.975, 0.99, 0.995, 0.9995] {
             // df = 1 is the Cauchy distribution.
             let cauchy = (std::f64::consts::PI * (p - 0.5)).tan();
-            assert!(
-                (t_quantile(p, 1.0) - cauchy).abs() < 1e-9 * cauchy.max(1.0),
-                "df 1, p {p}"
-            );
+            assert!((t_quantile(p, 1.0) - cauchy).abs() < 1e-9 * cauchy.max(1.0), "df 1, p {p}");
             // df = 2: t = (2p − 1) / √(2p(1 − p)).
             let two = (2.0 * p - 1.0) / (2.0 * p * (1.0 - p)).sqrt();
-            assert!(
-                (t_quantile(p, 2.0) - two).abs() < 1e-9 * two.max(1.0),
-                "df 2, p {p}"
-            );
+            assert!((t_quantile(p, 2.0) - two).abs() < 1e-9 * two.max(1.0), "df 2, p {p}");
             // df = 4: t = 2√(q − 1) with q = cos(acos(√α)/3)/√α, α = 4p(1 − p).
             let alpha = 4.0 * p * (1.0 - p);
             let q = ((alpha.sqrt()).acos() / 3.0).cos() / alpha.sqrt();
             let four = 2.0 * (q - 1.0).sqrt();
-            assert!(
-                (t_quantile(p, 4.0) - four).abs() < 1e-9 * four.max(1.0),
-                "df 4, p {p}"
-            );
+            assert!((t_quantile(p, 4.0) - four).abs() < 1e-9 * four.max(1.0), "df 4, p {p}");
             assert!((t_quantile(1.0 - p, 4.0) + four).abs() < 1e-9 * four.max(1.0));
         }
     }

@@ -16,14 +16,7 @@ fn published_matrix() -> Vec<Vec<Option<f64>>> {
         [M, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, M],
         [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, M],
     ];
-    (0..12)
-        .map(|u| {
-            observers
-                .iter()
-                .map(|o| (o[u] != M).then(|| f64::from(o[u])))
-                .collect()
-        })
-        .collect()
+    (0..12).map(|u| observers.iter().map(|o| (o[u] != M).then(|| f64::from(o[u]))).collect()).collect()
 }
 
 #[test]
@@ -47,10 +40,7 @@ fn krippendorff_published_example() {
         assert_eq!(a.pairable, 40);
         assert_eq!(a.units, 11);
         let alpha = a.alpha.unwrap();
-        assert!(
-            (alpha - expected).abs() < 1e-9,
-            "{metric:?}: {alpha} vs {expected}"
-        );
+        assert!((alpha - expected).abs() < 1e-9, "{metric:?}: {alpha} vs {expected}");
         assert!((alpha - brute_force(&data, metric).unwrap()).abs() < 1e-9);
     }
 }
@@ -62,15 +52,9 @@ fn krippendorff_binary_example() {
     // n_1 = 6, so Σ nnδ = 2·14·6 = 168, and α = 1 − 19·8/168 = 2/21 exactly.
     let a = [0, 1, 0, 0, 0, 0, 0, 0, 1, 0];
     let b = [1, 1, 1, 0, 0, 1, 0, 0, 0, 0];
-    let data: Vec<Vec<Option<f64>>> = a
-        .iter()
-        .zip(b)
-        .map(|(&x, y)| vec![Some(f64::from(x)), Some(f64::from(y))])
-        .collect();
-    let alpha = krippendorff_alpha(&data, Metric::Nominal)
-        .unwrap()
-        .alpha
-        .unwrap();
+    let data: Vec<Vec<Option<f64>>> =
+        a.iter().zip(b).map(|(&x, y)| vec![Some(f64::from(x)), Some(f64::from(y))]).collect();
+    let alpha = krippendorff_alpha(&data, Metric::Nominal).unwrap().alpha.unwrap();
     assert!((alpha - 2.0 / 21.0).abs() < 1e-9, "{alpha}");
 }
 
@@ -81,23 +65,10 @@ fn perfect_agreement_is_one_and_systematic_disagreement_is_negative() {
         assert_eq!(krippendorff_alpha(&agree, metric).unwrap().alpha, Some(1.0));
     }
     // Two coders who always give opposite answers.
-    let opposite: Vec<Vec<Option<f64>>> = (0..6)
-        .map(|i| {
-            if i % 2 == 0 {
-                vec![Some(1.0), Some(0.0)]
-            } else {
-                vec![Some(0.0), Some(1.0)]
-            }
-        })
-        .collect();
+    let opposite: Vec<Vec<Option<f64>>> =
+        (0..6).map(|i| if i % 2 == 0 { vec![Some(1.0), Some(0.0)] } else { vec![Some(0.0), Some(1.0)] }).collect();
     for metric in [Metric::Nominal, Metric::Ordinal, Metric::Interval] {
-        assert!(
-            krippendorff_alpha(&opposite, metric)
-                .unwrap()
-                .alpha
-                .unwrap()
-                < 0.0
-        );
+        assert!(krippendorff_alpha(&opposite, metric).unwrap().alpha.unwrap() < 0.0);
     }
 }
 
@@ -107,11 +78,7 @@ fn no_variation_or_no_pairs() {
     let a = krippendorff_alpha(&same, Metric::Interval).unwrap();
     assert_eq!(a.alpha, None);
     assert_eq!(a.observed, 0.0);
-    let lonely = vec![
-        vec![Some(1.0), None],
-        vec![None, Some(2.0)],
-        vec![Some(f64::NAN), Some(3.0)],
-    ];
+    let lonely = vec![vec![Some(1.0), None], vec![None, Some(2.0)], vec![Some(f64::NAN), Some(3.0)]];
     assert_eq!(krippendorff_alpha(&lonely, Metric::Nominal), None);
     assert_eq!(krippendorff_alpha(&[], Metric::Nominal), None);
 }
@@ -122,11 +89,8 @@ fn no_variation_or_no_pairs() {
 /// ordinal δ counts, from the list of pairable values itself, those ranked
 /// from one value to the other less half of each end.
 fn brute_force(data: &[Vec<Option<f64>>], metric: Metric) -> Option<f64> {
-    let units: Vec<Vec<f64>> = data
-        .iter()
-        .map(|r| r.iter().flatten().copied().collect::<Vec<_>>())
-        .filter(|u| u.len() > 1)
-        .collect();
+    let units: Vec<Vec<f64>> =
+        data.iter().map(|r| r.iter().flatten().copied().collect::<Vec<_>>()).filter(|u| u.len() > 1).collect();
     let all: Vec<f64> = units.iter().flatten().copied().collect();
     let n = all.len() as f64;
     let count = |v: f64| all.iter().filter(|&&x| x == v).count() as f64;
@@ -174,10 +138,7 @@ fn brute_force(data: &[Vec<Option<f64>>], metric: Metric) -> Option<f64> {
 fn reliability_data() -> impl Strategy<Value = Vec<Vec<Option<f64>>>> {
     (2usize..5).prop_flat_map(|coders| {
         prop::collection::vec(
-            prop::collection::vec(
-                prop::option::weighted(0.8, (1u8..=5).prop_map(f64::from)),
-                coders,
-            ),
+            prop::collection::vec(prop::option::weighted(0.8, (1u8..=5).prop_map(f64::from)), coders),
             1..12,
         )
     })

@@ -1,8 +1,7 @@
 //! The scorecard of the worked examples in `docs/quality.md`.
 
 use crate::quality::{
-    CriterionDraft, Rating, Scale, Scorecard, ScorecardDraft, SectionDraft, SectionFail,
-    ServqualDimension,
+    CriterionDraft, Rating, Scale, Scorecard, ScorecardDraft, SectionDraft, SectionFail, ServqualDimension,
 };
 
 pub fn criterion(
@@ -37,15 +36,7 @@ pub fn draft() -> ScorecardDraft {
                 name: "Opening".into(),
                 fail: SectionFail::Never,
                 criteria: vec![
-                    criterion(
-                        "greet",
-                        YesNo,
-                        1.0,
-                        false,
-                        false,
-                        Assurance,
-                        "call-handling",
-                    ),
+                    criterion("greet", YesNo, 1.0, false, false, Assurance, "call-handling"),
                     criterion("idv", YesNo, 2.0, true, true, Reliability, "compliance"),
                 ],
             },
@@ -53,24 +44,8 @@ pub fn draft() -> ScorecardDraft {
                 name: "Resolution".into(),
                 fail: SectionFail::AnyAtMinimum,
                 criteria: vec![
-                    criterion(
-                        "accuracy",
-                        OneToFive,
-                        3.0,
-                        false,
-                        false,
-                        Reliability,
-                        "product-knowledge",
-                    ),
-                    criterion(
-                        "ownership",
-                        OneToFour,
-                        2.0,
-                        false,
-                        false,
-                        Responsiveness,
-                        "ownership",
-                    ),
+                    criterion("accuracy", OneToFive, 3.0, false, false, Reliability, "product-knowledge"),
+                    criterion("ownership", OneToFour, 2.0, false, false, Responsiveness, "ownership"),
                 ],
             },
             SectionDraft {
@@ -92,21 +67,9 @@ pub fn scorecard() -> Scorecard {
 /// Ratings in form order: greet, idv, accuracy, ownership, empathy, writing;
 /// `None` is N/A.
 pub fn ratings(values: [Option<u8>; 6]) -> Vec<(String, Rating)> {
-    [
-        "greet",
-        "idv",
-        "accuracy",
-        "ownership",
-        "empathy",
-        "writing",
-    ]
-    .iter()
-    .zip(values)
-    .map(|(id, v)| {
-        (
-            id.to_string(),
-            v.map_or(Rating::NotApplicable, Rating::Value),
-        )
-    })
-    .collect()
+    ["greet", "idv", "accuracy", "ownership", "empathy", "writing"]
+        .iter()
+        .zip(values)
+        .map(|(id, v)| (id.to_string(), v.map_or(Rating::NotApplicable, Rating::Value)))
+        .collect()
 }

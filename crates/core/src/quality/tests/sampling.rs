@@ -7,8 +7,8 @@ use proptest::prelude::*;
 
 use crate::kpi::Channel;
 use crate::quality::{
-    AgentHistory, Contact, Margin, PickReason, Population, Quota, RiskFlag, SamplingPlan,
-    assign_evaluators, draw_sample, largest_remainder,
+    AgentHistory, Contact, Margin, PickReason, Population, Quota, RiskFlag, SamplingPlan, assign_evaluators,
+    draw_sample, largest_remainder,
 };
 
 fn monday() -> Timestamp {
@@ -16,12 +16,7 @@ fn monday() -> Timestamp {
 }
 
 fn week_plan(quota: Quota) -> SamplingPlan {
-    SamplingPlan::new(
-        monday(),
-        monday() + SignedDuration::from_hours(24 * 7),
-        quota,
-    )
-    .unwrap()
+    SamplingPlan::new(monday(), monday() + SignedDuration::from_hours(24 * 7), quota).unwrap()
 }
 
 fn contact(id: usize, agent: &str, channel: Channel, hour: i64, risks: &[RiskFlag]) -> Contact {
@@ -39,11 +34,7 @@ fn contact(id: usize, agent: &str, channel: Channel, hour: i64, risks: &[RiskFla
 fn population() -> Population {
     let mut contacts = Vec::new();
     for i in 0..40 {
-        let channel = if i % 4 == 3 {
-            Channel::Chat
-        } else {
-            Channel::Voice
-        };
+        let channel = if i % 4 == 3 { Channel::Chat } else { Channel::Voice };
         contacts.push(contact(i, "ana", channel, (i as i64 * 4) % 168, &[]));
     }
     for i in 40..48 {
@@ -51,13 +42,7 @@ fn population() -> Population {
         if i < 42 {
             risks.push(RiskFlag::Complaint);
         }
-        contacts.push(contact(
-            i,
-            "ben",
-            Channel::Email,
-            (i as i64 * 19) % 168,
-            &risks,
-        ));
+        contacts.push(contact(i, "ben", Channel::Email, (i as i64 * 19) % 168, &risks));
     }
     // Outside the week: never eligible.
     contacts.push(contact(99, "ana", Channel::Voice, 200, &[]));
@@ -66,56 +51,22 @@ fn population() -> Population {
 
 #[test]
 fn quotas_channels_top_ups_and_spread() {
-    let plan = week_plan(Quota::PerAgent(4))
-        .with_top_up(RiskFlag::NewStarter, 2)
-        .with_top_up(RiskFlag::Complaint, 5);
+    let plan = week_plan(Quota::PerAgent(4)).with_top_up(RiskFlag::NewStarter, 2).with_top_up(RiskFlag::Complaint, 5);
     let sample = draw_sample(&plan, &population(), 7);
     let reasons = |agent: &str| -> Vec<PickReason> {
-        sample
-            .picks
-            .iter()
-            .filter(|p| p.agent == agent)
-            .map(|p| p.reason)
-            .collect()
+        sample.picks.iter().filter(|p| p.agent == agent).map(|p| p.reason).collect()
     };
     // Ana's 4 in proportion 30:10 → 3 voice, 1 chat.
     let ana = reasons("ana");
-    assert_eq!(
-        ana.iter()
-            .filter(|r| **r == PickReason::Quota(Channel::Voice))
-            .count(),
-        3
-    );
-    assert_eq!(
-        ana.iter()
-            .filter(|r| **r == PickReason::Quota(Channel::Chat))
-            .count(),
-        1
-    );
+    assert_eq!(ana.iter().filter(|r| **r == PickReason::Quota(Channel::Voice)).count(), 3);
+    assert_eq!(ana.iter().filter(|r| **r == PickReason::Quota(Channel::Chat)).count(), 1);
     assert_eq!(ana.len(), 4);
     // Ben: 4 quota, 2 new-starter top-ups, and complaints only as many as remain flagged.
     let ben = reasons("ben");
-    assert_eq!(
-        ben.iter()
-            .filter(|r| matches!(r, PickReason::Quota(_)))
-            .count(),
-        4
-    );
-    assert_eq!(
-        ben.iter()
-            .filter(|r| **r == PickReason::TopUp(RiskFlag::NewStarter))
-            .count(),
-        2
-    );
-    let complaints_picked = sample
-        .picks
-        .iter()
-        .filter(|p| p.contact_id == "k40" || p.contact_id == "k41")
-        .count();
-    assert_eq!(
-        complaints_picked, 2,
-        "both complaint contacts end up in the sample"
-    );
+    assert_eq!(ben.iter().filter(|r| matches!(r, PickReason::Quota(_))).count(), 4);
+    assert_eq!(ben.iter().filter(|r| **r == PickReason::TopUp(RiskFlag::NewStarter)).count(), 2);
+    let complaints_picked = sample.picks.iter().filter(|p| p.contact_id == "k40" || p.contact_id == "k41").count();
+    assert_eq!(complaints_picked, 2, "both complaint contacts end up in the sample");
     assert!(sample.picks.iter().all(|p| p.contact_id != "k99"));
     assert!(sample.shortfalls.is_empty());
     // Spread: Ana's 3 voice picks fall in different thirds of the week.
@@ -133,34 +84,16 @@ fn shortfalls_are_reported() {
     let sample = draw_sample(&week_plan(Quota::PerAgent(10)), &population(), 1);
     assert_eq!(sample.shortfalls.len(), 1);
     assert_eq!(sample.shortfalls[0].agent, "ben");
-    assert_eq!(
-        (sample.shortfalls[0].wanted, sample.shortfalls[0].available),
-        (10, 8)
-    );
+    assert_eq!((sample.shortfalls[0].wanted, sample.shortfalls[0].available), (10, 8));
     assert_eq!(sample.picks.iter().filter(|p| p.agent == "ben").count(), 8);
 }
 
 #[test]
 fn precision_quota_uses_history() {
-    let plan = week_plan(Quota::Precision {
-        margin: Margin::parse("margin", 5.0).unwrap(),
-        minimum: 5,
-        assumed_sd: 10.0,
-    })
-    .with_history(
-        "ana",
-        AgentHistory {
-            observed_sd: Some(10.0),
-            evaluated: 15,
-        },
-    )
-    .with_history(
-        "ben",
-        AgentHistory {
-            observed_sd: Some(0.0),
-            evaluated: 1,
-        },
-    );
+    let plan =
+        week_plan(Quota::Precision { margin: Margin::parse("margin", 5.0).unwrap(), minimum: 5, assumed_sd: 10.0 })
+            .with_history("ana", AgentHistory { observed_sd: Some(10.0), evaluated: 15 })
+            .with_history("ben", AgentHistory { observed_sd: Some(0.0), evaluated: 1 });
     // n = 18 for s = 10, E = 5 (see the stats tests); Ana has 15 already.
     assert_eq!(plan.quota_for("ana"), 3);
     assert_eq!(plan.quota_for("ben"), 4);
@@ -170,27 +103,15 @@ fn precision_quota_uses_history() {
 #[test]
 fn bad_inputs_are_rejected() {
     assert!(SamplingPlan::new(monday(), monday(), Quota::PerAgent(1)).is_err());
-    let twice = vec![
-        contact(1, "ana", Channel::Voice, 1, &[]),
-        contact(1, "ben", Channel::Chat, 2, &[]),
-    ];
-    assert!(
-        Population::new(twice)
-            .unwrap_err()
-            .for_field("contacts[1].id")
-            .is_some()
-    );
+    let twice = vec![contact(1, "ana", Channel::Voice, 1, &[]), contact(1, "ben", Channel::Chat, 2, &[])];
+    assert!(Population::new(twice).unwrap_err().for_field("contacts[1].id").is_some());
 }
 
 #[test]
 fn largest_remainder_shares() {
-    let counts: BTreeMap<Channel, u32> =
-        [(Channel::Voice, 5), (Channel::Chat, 3), (Channel::Email, 2)].into();
+    let counts: BTreeMap<Channel, u32> = [(Channel::Voice, 5), (Channel::Chat, 3), (Channel::Email, 2)].into();
     // 7 × (0.5, 0.3, 0.2) = 3.5, 2.1, 1.4 → 3, 2, 1 and one left for voice's .5.
-    assert_eq!(
-        largest_remainder(7, &counts),
-        vec![(Channel::Voice, 4), (Channel::Chat, 2), (Channel::Email, 1)]
-    );
+    assert_eq!(largest_remainder(7, &counts), vec![(Channel::Voice, 4), (Channel::Chat, 2), (Channel::Email, 1)]);
     assert!(largest_remainder(3, &BTreeMap::new()).is_empty());
 }
 
@@ -206,10 +127,7 @@ fn queues_are_balanced_and_never_self() {
     for a in &queue {
         *counts.entry(&a.evaluator).or_default() += 1;
     }
-    let (low, high) = (
-        counts.values().min().unwrap(),
-        counts.values().max().unwrap(),
-    );
+    let (low, high) = (counts.values().min().unwrap(), counts.values().max().unwrap());
     assert!(high - low <= 1);
     // A lone evaluator cannot check their own contacts.
     let err = assign_evaluators(&sample.picks, &["ana".to_string()], 1).unwrap_err();
@@ -219,22 +137,12 @@ fn queues_are_balanced_and_never_self() {
 
 fn any_population() -> impl Strategy<Value = Vec<Contact>> {
     let agents = ["a1", "a2", "a3", "a4"];
-    prop::collection::vec(
-        (0usize..4, 0usize..3, 0i64..168, prop::bool::weighted(0.2)),
-        0..80,
-    )
-    .prop_map(move |rows| {
+    prop::collection::vec((0usize..4, 0usize..3, 0i64..168, prop::bool::weighted(0.2)), 0..80).prop_map(move |rows| {
         rows.into_iter()
             .enumerate()
             .map(|(i, (agent, channel, hour, risky))| {
                 let risks: &[RiskFlag] = if risky { &[RiskFlag::LowCsat] } else { &[] };
-                contact(
-                    i,
-                    agents[agent],
-                    [Channel::Voice, Channel::Chat, Channel::Email][channel],
-                    hour,
-                    risks,
-                )
+                contact(i, agents[agent], [Channel::Voice, Channel::Chat, Channel::Email][channel], hour, risks)
             })
             .collect()
     })

@@ -13,11 +13,7 @@ fn close(a: f64, b: f64) -> bool {
 #[test]
 fn example_a_weighted_mean_with_na() {
     // greet yes, idv yes, accuracy 4 (75), ownership 3 (66.7), empathy 4 (100), writing N/A.
-    let e = score(
-        &scorecard(),
-        &ratings([Some(1), Some(1), Some(4), Some(3), Some(4), None]),
-    )
-    .unwrap();
+    let e = score(&scorecard(), &ratings([Some(1), Some(1), Some(4), Some(3), Some(4), None])).unwrap();
     // (1·100 + 2·100 + 3·75 + 2·66.67 + 2·100) / (1 + 2 + 3 + 2 + 2) = 858.33 / 10.
     assert!(close(e.score, 2575.0 / 30.0), "{}", e.score);
     assert!(close(e.raw_score, e.score));
@@ -27,27 +23,15 @@ fn example_a_weighted_mean_with_na() {
     assert!(close(sections[0], 100.0));
     assert!(close(sections[1], (225.0 + 400.0 / 3.0) / 5.0));
     assert!(close(sections[2], 100.0));
-    let reliability = e
-        .dimensions
-        .iter()
-        .find(|d| d.dimension == ServqualDimension::Reliability)
-        .unwrap();
+    let reliability = e.dimensions.iter().find(|d| d.dimension == ServqualDimension::Reliability).unwrap();
     assert!(close(reliability.score, 85.0));
-    assert!(
-        e.dimensions
-            .iter()
-            .all(|d| d.dimension != ServqualDimension::Tangibles)
-    );
+    assert!(e.dimensions.iter().all(|d| d.dimension != ServqualDimension::Tangibles));
     assert_eq!(e.criteria[5].score, None);
 }
 
 #[test]
 fn example_b_critical_failure_zeroes_the_score() {
-    let e = score(
-        &scorecard(),
-        &ratings([Some(1), Some(0), Some(5), Some(4), Some(3), Some(5)]),
-    )
-    .unwrap();
+    let e = score(&scorecard(), &ratings([Some(1), Some(0), Some(5), Some(4), Some(3), Some(5)])).unwrap();
     assert_eq!(e.score, 0.0);
     assert!(e.critical_failed);
     assert_eq!(e.failed_critical, vec!["idv".to_string()]);
@@ -58,11 +42,7 @@ fn example_b_critical_failure_zeroes_the_score() {
 
 #[test]
 fn example_c_section_fail_counts_the_section_as_zero() {
-    let e = score(
-        &scorecard(),
-        &ratings([Some(1), None, Some(5), Some(1), None, Some(4)]),
-    )
-    .unwrap();
+    let e = score(&scorecard(), &ratings([Some(1), None, Some(5), Some(1), None, Some(4)])).unwrap();
     // greet 100 (w1), accuracy and ownership 0 (w3, w2: the section failed), writing 75 (w1).
     assert!(close(e.score, 175.0 / 7.0), "{}", e.score);
     assert!(e.sections[1].failed);
@@ -91,33 +71,13 @@ fn rating_errors_name_the_criterion() {
     r[3].1 = Rating::Value(5); // empathy is 1-4
     let errors = score(&card, &r).unwrap_err();
     assert!(errors.for_field("ratings.greet").unwrap().contains("Rate"));
-    assert!(
-        errors
-            .for_field("ratings.tone")
-            .unwrap()
-            .contains("no criterion")
-    );
-    assert!(
-        errors
-            .for_field("ratings.accuracy")
-            .unwrap()
-            .contains("twice")
-    );
-    assert!(
-        errors
-            .for_field("ratings.empathy")
-            .unwrap()
-            .contains("1 to 4")
-    );
+    assert!(errors.for_field("ratings.tone").unwrap().contains("no criterion"));
+    assert!(errors.for_field("ratings.accuracy").unwrap().contains("twice"));
+    assert!(errors.for_field("ratings.empathy").unwrap().contains("1 to 4"));
     let mut na = ratings([None, Some(1), Some(4), Some(3), Some(4), None]);
     na.truncate(6);
     let errors = score(&card, &na).unwrap_err();
-    assert!(
-        errors
-            .for_field("ratings.greet")
-            .unwrap()
-            .contains("N/A is not allowed")
-    );
+    assert!(errors.for_field("ratings.greet").unwrap().contains("N/A is not allowed"));
 }
 
 #[test]
@@ -170,20 +130,10 @@ fn invalid_scorecards_are_rejected_with_fields() {
     }
     let mut empty = draft();
     empty.sections[1].criteria.clear();
-    assert!(
-        Scorecard::parse(empty)
-            .unwrap_err()
-            .for_field("sections[1].criteria")
-            .is_some()
-    );
+    assert!(Scorecard::parse(empty).unwrap_err().for_field("sections[1].criteria").is_some());
     let mut none = draft();
     none.sections.clear();
-    assert!(
-        Scorecard::parse(none)
-            .unwrap_err()
-            .for_field("sections")
-            .is_some()
-    );
+    assert!(Scorecard::parse(none).unwrap_err().for_field("sections").is_some());
 }
 
 #[test]
@@ -191,20 +141,13 @@ fn scale_and_dimension_parse() {
     assert_eq!(Scale::parse("s", "1-4"), Ok(Scale::OneToFour));
     assert_eq!(Scale::parse("s", "YES_NO"), Ok(Scale::YesNo));
     assert!(Scale::parse("s", "1-10").is_err());
-    assert_eq!(
-        ServqualDimension::parse("d", "Empathy"),
-        Ok(ServqualDimension::Empathy)
-    );
+    assert_eq!(ServqualDimension::parse("d", "Empathy"), Ok(ServqualDimension::Empathy));
     assert!(ServqualDimension::parse("d", "speed").is_err());
 }
 
 fn any_rating(scale: Scale, allows_na: bool) -> BoxedStrategy<Rating> {
     let values = (scale.min()..=scale.max()).prop_map(Rating::Value);
-    if allows_na {
-        prop_oneof![1 => Just(Rating::NotApplicable), 4 => values].boxed()
-    } else {
-        values.boxed()
-    }
+    if allows_na { prop_oneof![1 => Just(Rating::NotApplicable), 4 => values].boxed() } else { values.boxed() }
 }
 
 fn any_ratings() -> impl Strategy<Value = Vec<(String, Rating)>> {

@@ -5,8 +5,8 @@ use proptest::prelude::*;
 
 use super::fixtures::{ratings, scorecard};
 use crate::quality::{
-    Evaluation, GapRule, Margin, ReliableFrom, failure_rates, sample_size_for_precision, score,
-    skills_gaps, summarise, t_quantile,
+    Evaluation, GapRule, Margin, ReliableFrom, failure_rates, sample_size_for_precision, score, skills_gaps, summarise,
+    t_quantile,
 };
 
 #[test]
@@ -21,22 +21,12 @@ fn summary_uses_t_and_flags_small_samples() {
     assert!((s.lower.unwrap() - (80.0 - half)).abs() < 1e-9);
     assert!((s.upper.unwrap() - (80.0 + half)).abs() < 1e-9);
     assert!(s.reliable);
-    assert!(
-        !summarise(&[80.0, 90.0, 70.0, 85.0], ReliableFrom::default())
-            .unwrap()
-            .reliable
-    );
+    assert!(!summarise(&[80.0, 90.0, 70.0, 85.0], ReliableFrom::default()).unwrap().reliable);
     let one = summarise(&[60.0], ReliableFrom::default()).unwrap();
-    assert_eq!(
-        (one.sd, one.lower, one.upper, one.reliable),
-        (None, None, None, false)
-    );
+    assert_eq!((one.sd, one.lower, one.upper, one.reliable), (None, None, None, false));
     assert_eq!(summarise(&[], ReliableFrom::default()), None);
     let wide = summarise(&[0.0, 100.0], ReliableFrom::parse("n", 2).unwrap()).unwrap();
-    assert_eq!(
-        (wide.lower, wide.upper, wide.reliable),
-        (Some(0.0), Some(100.0), true)
-    );
+    assert_eq!((wide.lower, wide.upper, wide.reliable), (Some(0.0), Some(100.0), true));
 }
 
 #[test]
@@ -77,9 +67,7 @@ proptest! {
 
 fn evaluations(rows: &[[Option<u8>; 6]]) -> Vec<Evaluation> {
     let card = scorecard();
-    rows.iter()
-        .map(|r| score(&card, &ratings(*r)).unwrap())
-        .collect()
+    rows.iter().map(|r| score(&card, &ratings(*r)).unwrap()).collect()
 }
 
 #[test]
@@ -105,8 +93,5 @@ fn failure_rates_and_skills_gaps() {
     assert!(skills_gaps(&evals, GapRule::new(6, 0.2).unwrap()).is_empty());
     // A lower threshold catches writing too (1/6 > 0.1).
     let gaps = skills_gaps(&evals, GapRule::new(5, 0.1).unwrap());
-    assert_eq!(
-        gaps.iter().map(|g| g.skill.as_str()).collect::<Vec<_>>(),
-        ["empathy", "writing"]
-    );
+    assert_eq!(gaps.iter().map(|g| g.skill.as_str()).collect::<Vec<_>>(), ["empathy", "writing"]);
 }
