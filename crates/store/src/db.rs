@@ -22,6 +22,7 @@ pub enum Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    cache: std::sync::Arc<crate::cache::ReadCache>,
 }
 
 /// An open write transaction.
@@ -70,12 +71,22 @@ impl Db {
             })
             .connect_with(options)
             .await?;
-        Ok(Self { pool, backend })
+        Ok(Self { pool, backend, cache: Default::default() })
     }
 
     /// The connection pool, for reads.
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The version of everything people edit: the audit chain's head.
+    pub async fn data_version(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT seq FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?)
+    }
+
+    /// Heavy reads, cached until the next audited write (see [`crate::cache`]).
+    pub fn cache(&self) -> &crate::cache::ReadCache {
+        &self.cache
     }
 
     /// Which engine this is.

@@ -70,6 +70,19 @@ pub enum Scope {
     Only(Option<i64>),
 }
 
+impl Scope {
+    /// Whether `person` is within this scope.
+    pub fn includes(&self, person: &PersonSummary) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Teams { team_ids, own } => {
+                *own == Some(person.id) || person.team_id.is_some_and(|t| team_ids.contains(&t))
+            }
+            Scope::Only(own) => *own == Some(person.id),
+        }
+    }
+}
+
 /// A period in a team.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Membership {
@@ -139,6 +152,22 @@ pub async fn team_ids_on(db: &Db, person_id: i64, day: Date) -> StoreResult<Vec<
 
 /// People in scope, with their team on `day`, sorted by name.
 pub async fn list(db: &Db, scope: &Scope, team_filter: Option<i64>, day: Date) -> StoreResult<Vec<PersonSummary>> {
+    let everyone = directory(db, day).await?;
+    Ok(everyone
+        .iter()
+        .filter(|p| scope.includes(p) && team_filter.is_none_or(|t| p.team_id == Some(t)))
+        .cloned()
+        .collect())
+}
+
+/// Everyone with their team on `day`, by name: cached until the next audited
+/// write, because lists, the matrix and the API all start from it.
+pub async fn directory(db: &Db, day: Date) -> StoreResult<std::sync::Arc<Vec<PersonSummary>>> {
+    let version = db.data_version().await?;
+    db.cache().get_or_load("people.directory", version, day.to_string(), || load_directory(db, day)).await
+}
+
+async fn load_directory(db: &Db, day: Date) -> StoreResult<Vec<PersonSummary>> {
     let rows = sqlx::query(
         "SELECT p.id, p.name, p.email, p.job_role, m.team_id, t.name AS team_name, \
          (SELECT MIN(lt.name) FROM teams lt WHERE lt.leader_id = p.id) AS leads \
@@ -150,30 +179,19 @@ pub async fn list(db: &Db, scope: &Scope, team_filter: Option<i64>, day: Date) -
     .bind(day.to_string())
     .fetch_all(db.pool())
     .await?;
-    let mut people = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let summary = PersonSummary {
-            id: row.try_get("id")?,
-            name: row.try_get("name")?,
-            email: row.try_get("email")?,
-            job_role: row.try_get("job_role")?,
-            team_id: row.try_get("team_id")?,
-            team_name: row.try_get("team_name")?,
-            leads: row.try_get("leads")?,
-        };
-        let in_scope = match scope {
-            Scope::All => true,
-            Scope::Teams { team_ids, own } => {
-                *own == Some(summary.id) || summary.team_id.is_some_and(|t| team_ids.contains(&t))
-            }
-            Scope::Only(own) => *own == Some(summary.id),
-        };
-        let in_filter = team_filter.is_none_or(|t| summary.team_id == Some(t));
-        if in_scope && in_filter {
-            people.push(summary);
-        }
-    }
-    Ok(people)
+    rows.iter()
+        .map(|row| {
+            Ok(PersonSummary {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                email: row.try_get("email")?,
+                job_role: row.try_get("job_role")?,
+                team_id: row.try_get("team_id")?,
+                team_name: row.try_get("team_name")?,
+                leads: row.try_get("leads")?,
+            })
+        })
+        .collect()
 }
 
 /// Adds a person, optionally to a team from their start date.

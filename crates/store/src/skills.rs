@@ -424,12 +424,25 @@ pub async fn set_capacity(
 
 /// The matrix for the people in scope (optionally one team), on `day`.
 pub async fn matrix(db: &Db, scope: &Scope, team_filter: Option<i64>, day: Date) -> StoreResult<Matrix> {
+    let version = db.data_version().await?;
+    let full = db.cache().get_or_load("skills.matrix", version, day.to_string(), || full_matrix(db, day)).await?;
+    let in_reach = people::list(db, scope, team_filter, day).await?;
+    let wanted: std::collections::HashSet<i64> = in_reach.iter().map(|p| p.id).collect();
+    let rows = full.rows.iter().filter(|r| wanted.contains(&r.person.id)).cloned().collect();
+    Ok(Matrix { skills: full.skills.clone(), rows })
+}
+
+/// Everyone's row, built once per data version.
+async fn full_matrix(db: &Db, day: Date) -> StoreResult<Matrix> {
     let skills = list(db).await?;
-    let people = people::list(db, scope, team_filter, day).await?;
+    let people = people::directory(db, day).await?;
     let column: HashMap<i64, usize> = skills.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
     let mut rows: Vec<MatrixRow> = people
-        .into_iter()
-        .map(|person| MatrixRow { person, cells: vec![MatrixCell { level: None, learning: false }; skills.len()] })
+        .iter()
+        .map(|person| MatrixRow {
+            person: person.clone(),
+            cells: vec![MatrixCell { level: None, learning: false }; skills.len()],
+        })
         .collect();
     let index: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, r)| (r.person.id, i)).collect();
     let levels: Vec<(i64, i64, i64)> =

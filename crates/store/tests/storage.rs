@@ -271,7 +271,33 @@ async fn the_demo_fills_an_empty_database_once(db: &TestDb) {
     audit::verify(db).await.expect("demo audit chain intact");
 }
 
+async fn cached_lists_follow_every_write(db: &TestDb) {
+    let red = team(db, "Red").await;
+    let p = people::create(db, &actor(), &person("Ann", "ann@example.co.uk"), Some(red), now()).await.expect("created");
+    assert_eq!(people::list(db, &Scope::All, None, TODAY).await.expect("list")[0].name, "Ann");
+    people::update(db, &actor(), p.id, &person("Ann Other", "ann@example.co.uk"), now()).await.expect("updated");
+    assert_eq!(
+        people::list(db, &Scope::All, None, TODAY).await.expect("list")[0].name,
+        "Ann Other",
+        "a rename shows at once"
+    );
+    let billing = skill(db, "Billing").await;
+    let two = SkillLevel::parse("level", 2).expect("valid");
+    skills::set_level(db, &actor(), p.id, billing, two, None, None, TODAY, now()).await.expect("set");
+    let matrix = skills::matrix(db, &Scope::All, None, TODAY).await.expect("matrix");
+    assert_eq!(matrix.rows[0].cells[0].level, Some(2), "the matrix follows a new level");
+    let blue = team(db, "Blue").await;
+    people::move_to_team(db, &actor(), p.id, blue, TODAY, now()).await.expect("moved");
+    assert_eq!(people::list(db, &Scope::All, Some(blue), TODAY).await.expect("list").len(), 1);
+    assert_eq!(
+        people::list(db, &Scope::All, Some(red), TODAY - 1.days()).await.expect("list").len(),
+        1,
+        "another day is another key"
+    );
+}
+
 both_backends!(
+    cached_lists_follow_every_write,
     migrations_are_idempotent,
     one_organisation_only,
     people_are_created_updated_and_audited,

@@ -152,3 +152,25 @@ async fn the_openapi_document_lists_every_api_route() {
     insta::assert_json_snapshot!("openapi_operations", summary);
     insta::assert_json_snapshot!("openapi_document", doc);
 }
+
+#[tokio::test]
+async fn the_people_list_comes_in_pages() {
+    let app = TestApp::demo().await;
+    let token = app.token(Role::OpsManager).await;
+    let first = app.api(Method::GET, "/api/v1/people?limit=10", &token, None).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let total: usize = first.headers["x-total-count"].to_str().unwrap().parse().unwrap();
+    assert!(total > 20, "{total}");
+    assert_eq!(first.json().as_array().unwrap().len(), 10);
+    assert_eq!(first.headers[header::LINK], "</api/v1/people?offset=10&limit=10>; rel=\"next\"");
+    let last = app.api(Method::GET, &format!("/api/v1/people?limit=10&offset={}", total - 3), &token, None).await;
+    assert_eq!(last.json().as_array().unwrap().len(), 3);
+    assert!(!last.headers.contains_key(header::LINK), "no next page after the last");
+    let all = app.api(Method::GET, "/api/v1/people?limit=5000", &token, None).await;
+    assert_eq!(all.json().as_array().unwrap().len(), total.min(1000), "pages are capped at 1000");
+    assert_problem(
+        &app.api(Method::GET, "/api/v1/people?limit=-1", &token, None).await,
+        StatusCode::BAD_REQUEST,
+        "a negative limit",
+    );
+}

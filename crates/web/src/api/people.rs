@@ -1,7 +1,8 @@
 //! People, their skill levels and learning goals.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use crewdeck_core::auth::policy::Access;
 use crewdeck_core::auth::{Action, Subject};
@@ -78,7 +79,16 @@ pub struct PersonDetail {
 pub struct PeopleQuery {
     /// Only people in this team today.
     pub team: Option<i64>,
+    /// How many to return (default 100, at most 1000).
+    pub limit: Option<usize>,
+    /// How many to skip, for the next page (default 0).
+    pub offset: Option<usize>,
 }
+
+/// The default page size of list routes.
+pub const DEFAULT_PAGE: usize = 100;
+/// The largest page a caller may ask for.
+pub const MAX_PAGE: usize = 1000;
 
 fn scope(session: &Session) -> Scope {
     match session.access(Action::ListPeople) {
@@ -95,14 +105,31 @@ async fn subject(state: &AppState, id: i64) -> Result<Subject, ApiError> {
 
 /// Lists the people the caller may see.
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(PeopleQuery),
-    responses((status = 200, description = "People in the caller's reach, by name", body = [PersonSummary]),
+    responses((status = 200, description = "People in the caller's reach, by name, one page at a time: `X-Total-Count` gives the total and `Link: rel=\"next\"` the next page", body = [PersonSummary]),
                (status = 401, description = "Not logged in", body = Problem), (status = 403, description = "Not allowed", body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
     Query(q): Query<PeopleQuery>,
-) -> Result<Json<Vec<PersonSummary>>, ApiError> {
-    Ok(Json(people::list(&state.db, &scope(&session), q.team, state.today()).await?))
+) -> Result<Response, ApiError> {
+    let limit = q.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+    let offset = q.offset.unwrap_or(0);
+    let scope = scope(&session);
+    let everyone = people::directory(&state.db, state.today()).await?;
+    let matching = || everyone.iter().filter(|p| scope.includes(p) && q.team.is_none_or(|t| p.team_id == Some(t)));
+    let total = matching().count();
+    let page: Vec<&PersonSummary> = matching().skip(offset).take(limit).collect();
+    let mut response = Json(page).into_response();
+    let headers = response.headers_mut();
+    headers.insert("x-total-count", HeaderValue::from(total));
+    if offset + limit < total {
+        let team = q.team.map_or(String::new(), |t| format!("&team={t}"));
+        let link = format!("</api/v1/people?offset={}&limit={limit}{team}>; rel=\"next\"", offset + limit);
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            headers.insert(header::LINK, value);
+        }
+    }
+    Ok(response)
 }
 
 /// Adds a person.
