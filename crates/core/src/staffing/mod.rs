@@ -13,6 +13,7 @@
 pub mod erlang_a;
 pub mod erlang_c;
 pub mod exact;
+pub mod forecast;
 pub mod inputs;
 pub mod metrics;
 pub mod search;
