@@ -3,8 +3,7 @@
 use std::num::NonZeroUsize;
 
 use super::{
-    Accuracy, Forecast, ForecastError, History, IntervalMinutes, Method, Series, SpecialDays,
-    describe_span, forecast,
+    Accuracy, Forecast, ForecastError, History, IntervalMinutes, Method, Series, SpecialDays, describe_span, forecast,
 };
 
 /// How to backtest.
@@ -53,11 +52,7 @@ pub struct Backtest {
 /// over all held-out intervals together, skipping special days and gaps.
 /// Fails only when the series cannot hold the held-out weeks and a day before
 /// them; a method that needs more history is reported as not assessed.
-pub fn backtest(
-    series: &Series,
-    special: &SpecialDays,
-    options: &BacktestOptions,
-) -> Result<Backtest, ForecastError> {
+pub fn backtest(series: &Series, special: &SpecialDays, options: &BacktestOptions) -> Result<Backtest, ForecastError> {
     let interval = series.interval();
     let week = interval.per_week();
     let held = options.held_out_weeks.get();
@@ -69,11 +64,7 @@ pub fn backtest(
             have: describe_span(series.len(), interval),
             purpose: format!(
                 "to hold out {} and fit on at least a day before",
-                if held == 1 {
-                    "one week".to_owned()
-                } else {
-                    weeks(held)
-                }
+                if held == 1 { "one week".to_owned() } else { weeks(held) }
             ),
         });
     }
@@ -85,21 +76,12 @@ pub fn backtest(
         .map(|&method| {
             let outcome = (0..held).try_fold(Accuracy::default(), |total, j| {
                 let origin = n - (held - j) * week;
-                let history = History {
-                    obs: &obs[..origin],
-                    interval,
-                    start: series.start(),
-                };
+                let history = History { obs: &obs[..origin], interval, start: series.start() };
                 let (values, _) = history.predict(method, week)?;
                 Ok(total.combine(Accuracy::measure(&obs[origin..origin + week], &values)))
             });
             let outcome = outcome.map_err(|error| match error {
-                ForecastError::TooShort {
-                    method,
-                    needed,
-                    have,
-                    purpose,
-                } => ForecastError::TooShort {
+                ForecastError::TooShort { method, needed, have, purpose } => ForecastError::TooShort {
                     method,
                     needed,
                     have,
@@ -110,11 +92,7 @@ pub fn backtest(
             MethodResult { method, outcome }
         })
         .collect();
-    Ok(Backtest {
-        held_out_weeks: held,
-        interval,
-        results,
-    })
+    Ok(Backtest { held_out_weeks: held, interval, results })
 }
 
 /// The chosen method, its backtest accuracy and the reason in plain English.
@@ -133,18 +111,11 @@ pub struct Choice {
 /// held-out weeks had no contacts at all, WAPE is undefined and the total
 /// absolute error decides instead.
 pub fn choose_best(backtest: &Backtest) -> Result<Choice, ForecastError> {
-    let assessed = backtest
-        .results
-        .iter()
-        .filter_map(|r| r.outcome.as_ref().ok().map(|a| (r.method, *a)))
-        .collect::<Vec<_>>();
+    let assessed =
+        backtest.results.iter().filter_map(|r| r.outcome.as_ref().ok().map(|a| (r.method, *a))).collect::<Vec<_>>();
     let by_wape = assessed.iter().any(|(_, a)| a.wape().is_some());
     let score = |a: &Accuracy| {
-        if by_wape {
-            a.wape().unwrap_or(f64::INFINITY)
-        } else {
-            a.absolute_error_total
-        }
+        if by_wape { a.wape().unwrap_or(f64::INFINITY) } else { a.absolute_error_total }
     };
     let mut best: Option<(Method, Accuracy)> = None;
     for &(method, accuracy) in &assessed {
@@ -177,38 +148,24 @@ pub fn choose_best(backtest: &Backtest) -> Result<Choice, ForecastError> {
         .map(|(m, a)| format!("{} for {}", figure(a), lower_first(&m.name())))
         .collect::<Vec<_>>();
     let held = weeks(backtest.held_out_weeks);
-    let mut text = format!(
-        "{} chosen: {measure} {} on the {held} held out",
-        method.name(),
-        figure(&accuracy)
-    );
+    let mut text = format!("{} chosen: {measure} {} on the {held} held out", method.name(), figure(&accuracy));
     if others.is_empty() {
         text.push_str(", the only method that could be assessed.");
     } else if method == Method::SeasonalNaive {
-        text.push_str(&format!(
-            "; no other method beat this baseline ({}).",
-            join(&others)
-        ));
+        text.push_str(&format!("; no other method beat this baseline ({}).", join(&others)));
     } else {
         text.push_str(&format!(" against {}.", join(&others)));
     }
     if let Some(bias) = accuracy.bias().filter(|b| b.abs() >= 0.0005) {
         let direction = if bias > 0.0 { "high" } else { "low" };
-        text.push_str(&format!(
-            " On balance it forecast {:.1}% too {direction}.",
-            bias.abs() * 100.0
-        ));
+        text.push_str(&format!(" On balance it forecast {:.1}% too {direction}.", bias.abs() * 100.0));
     }
     for result in &backtest.results {
         if let Err(error) = &result.outcome {
             text.push_str(&format!(" Not assessed: {error}"));
         }
     }
-    Ok(Choice {
-        method,
-        accuracy,
-        explanation: text,
-    })
+    Ok(Choice { method, accuracy, explanation: text })
 }
 
 /// A queue's forecast with the backtest and choice behind it.
@@ -233,18 +190,12 @@ pub fn forecast_best(
     let backtest = backtest(series, special, options)?;
     let choice = choose_best(&backtest)?;
     let forecast = forecast(series, special, choice.method, horizon)?;
-    Ok(QueueForecast {
-        backtest,
-        choice,
-        forecast,
-    })
+    Ok(QueueForecast { backtest, choice, forecast })
 }
 
 /// "the held-out week" reads better than "1 weeks"; small counts as words.
 fn weeks(count: usize) -> String {
-    const WORDS: [&str; 10] = [
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-    ];
+    const WORDS: [&str; 10] = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
     match count {
         1 => "week".to_owned(),
         n if n < WORDS.len() => format!("{} weeks", WORDS[n]),

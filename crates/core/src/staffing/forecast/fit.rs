@@ -84,9 +84,7 @@ mod tests {
 
     #[test]
     fn finds_the_minimum_of_a_bowl_inside_the_box() {
-        let (p, c) = minimise(&[&[0.1, 0.5, 0.9], &[0.1, 0.5, 0.9]], |p| {
-            (p[0] - 0.37).powi(2) + (p[1] - 0.81).powi(2)
-        });
+        let (p, c) = minimise(&[&[0.1, 0.5, 0.9], &[0.1, 0.5, 0.9]], |p| (p[0] - 0.37).powi(2) + (p[1] - 0.81).powi(2));
         assert!((p[0] - 0.37).abs() < 0.005, "{p:?}");
         assert!((p[1] - 0.81).abs() < 0.005, "{p:?}");
         assert!(c < 1e-4);

@@ -41,15 +41,12 @@ impl Line {
             (!usable.is_empty()).then(|| usable.iter().copied().sum::<f64>() / usable.len() as f64)
         };
         match (mean(0..m), mean(m..2 * m)) {
-            (Some(first), Some(second)) => Ok(Self {
-                first_mean: first,
-                slope: (second - first) / m as f64,
-                centre: (m as f64 - 1.0) / 2.0,
-            }),
+            (Some(first), Some(second)) => {
+                Ok(Self { first_mean: first, slope: (second - first) / m as f64, centre: (m as f64 - 1.0) / 2.0 })
+            }
             _ => Err(ForecastError::NotApplicable {
                 method: name.to_owned(),
-                reason: "each of the first two weeks needs at least one usable value to start from"
-                    .to_owned(),
+                reason: "each of the first two weeks needs at least one usable value to start from".to_owned(),
             }),
         }
     }
@@ -77,11 +74,8 @@ fn initial_season(
             counts[t % period] += 1;
         }
     }
-    let mut season = sums
-        .iter()
-        .zip(&counts)
-        .map(|(s, c)| if *c == 0 { neutral } else { s / *c as f64 })
-        .collect::<Vec<_>>();
+    let mut season =
+        sums.iter().zip(&counts).map(|(s, c)| if *c == 0 { neutral } else { s / *c as f64 }).collect::<Vec<_>>();
     // Normalise (sum 0, or mean 1) so that the level carries the whole level.
     let mean = season.iter().sum::<f64>() / period as f64;
     for s in &mut season {
@@ -114,31 +108,14 @@ pub(super) fn weekly(
     }
     let line = Line::fit(history, &name)?;
     let season = if multiplicative {
-        initial_season(
-            history.obs,
-            &line,
-            m,
-            2 * m,
-            |y, l| (l > TINY).then(|| y / l),
-            1.0,
-        )
+        initial_season(history.obs, &line, m, 2 * m, |y, l| (l > TINY).then(|| y / l), 1.0)
     } else {
         initial_season(history.obs, &line, m, 2 * m, |y, l| Some(y - l), 0.0)
     };
-    let run = |p: &[f64], horizon: usize| {
-        run_weekly(history.obs, &line, &season, p, multiplicative, horizon)
-    };
+    let run = |p: &[f64], horizon: usize| run_weekly(history.obs, &line, &season, p, multiplicative, horizon);
     let (p, _) = minimise(&[ALPHA, BETA, GAMMA], |p| run(p, 0).0);
     let (_, forecasts) = run(&p, horizon);
-    Ok((
-        forecasts,
-        Smoothing {
-            alpha: p[0],
-            beta: p[1],
-            daily: None,
-            weekly: p[2],
-        },
-    ))
+    Ok((forecasts, Smoothing { alpha: p[0], beta: p[1], daily: None, weekly: p[2] }))
 }
 
 /// Runs the weekly recursions; returns the one-step squared error and the
@@ -193,10 +170,7 @@ fn run_weekly(
 /// every day, and a weekly season holding what distinguishes each weekday.
 /// The daily season learns seven times as fast as a weekly one can, which
 /// matters when the shape of the day drifts.
-pub(super) fn double_seasonal(
-    history: &History<'_>,
-    horizon: usize,
-) -> Result<(Vec<f64>, Smoothing), ForecastError> {
+pub(super) fn double_seasonal(history: &History<'_>, horizon: usize) -> Result<(Vec<f64>, Smoothing), ForecastError> {
     let name = super::Method::DoubleSeasonal.name();
     let (d, w) = (history.interval.per_day(), history.interval.per_week());
     if history.obs.len() < 2 * w {
@@ -204,25 +178,13 @@ pub(super) fn double_seasonal(
     }
     let line = Line::fit(history, &name)?;
     let daily = initial_season(history.obs, &line, d, 2 * w, |y, l| Some(y - l), 0.0);
-    let adjusted = history.obs[..2 * w]
-        .iter()
-        .enumerate()
-        .map(|(t, y)| y.map(|y| y - daily[t % d]))
-        .collect::<Vec<_>>();
+    let adjusted =
+        history.obs[..2 * w].iter().enumerate().map(|(t, y)| y.map(|y| y - daily[t % d])).collect::<Vec<_>>();
     let weekly = initial_season(&adjusted, &line, w, 2 * w, |y, l| Some(y - l), 0.0);
-    let run =
-        |p: &[f64], horizon: usize| run_double(history.obs, &line, (&daily, &weekly), p, horizon);
+    let run = |p: &[f64], horizon: usize| run_double(history.obs, &line, (&daily, &weekly), p, horizon);
     let (p, _) = minimise(&[ALPHA_2, BETA_2, SEASON_2, SEASON_2], |p| run(p, 0).0);
     let (_, forecasts) = run(&p, horizon);
-    Ok((
-        forecasts,
-        Smoothing {
-            alpha: p[0],
-            beta: p[1],
-            daily: Some(p[2]),
-            weekly: p[3],
-        },
-    ))
+    Ok((forecasts, Smoothing { alpha: p[0], beta: p[1], daily: Some(p[2]), weekly: p[3] }))
 }
 
 fn run_double(

@@ -31,8 +31,7 @@ use jiff::civil::DateTime;
 
 pub use accuracy::Accuracy;
 pub use backtest::{
-    Backtest, BacktestOptions, Choice, MethodResult, QueueForecast, backtest, choose_best,
-    forecast_best,
+    Backtest, BacktestOptions, Choice, MethodResult, QueueForecast, backtest, choose_best, forecast_best,
 };
 pub use series::{IntervalMinutes, Series, SpecialDays};
 
@@ -128,12 +127,8 @@ impl Method {
         match self {
             Self::SeasonalNaive => "Seasonal naive".to_owned(),
             Self::WeekAverage { weeks } => format!("{weeks}-week average"),
-            Self::HoltWinters(Seasonality::Additive) => {
-                "Holt-Winters (additive, weekly)".to_owned()
-            }
-            Self::HoltWinters(Seasonality::Multiplicative) => {
-                "Holt-Winters (multiplicative, weekly)".to_owned()
-            }
+            Self::HoltWinters(Seasonality::Additive) => "Holt-Winters (additive, weekly)".to_owned(),
+            Self::HoltWinters(Seasonality::Multiplicative) => "Holt-Winters (multiplicative, weekly)".to_owned(),
             Self::DoubleSeasonal => "Holt-Winters (double seasonal, daily and weekly)".to_owned(),
         }
     }
@@ -203,19 +198,9 @@ pub fn forecast(
     horizon: usize,
 ) -> Result<Forecast, ForecastError> {
     let obs = series.observations(special);
-    let history = History {
-        obs: &obs,
-        interval: series.interval(),
-        start: series.start(),
-    };
+    let history = History { obs: &obs, interval: series.interval(), start: series.start() };
     let (values, fitted) = history.predict(method, horizon)?;
-    Ok(Forecast {
-        method,
-        fitted,
-        start: series.interval_start(series.len()),
-        interval: series.interval(),
-        values,
-    })
+    Ok(Forecast { method, fitted, start: series.interval_start(series.len()), interval: series.interval(), values })
 }
 
 /// The usable part of a series, as the models see it.
@@ -236,10 +221,7 @@ impl History<'_> {
                 let (values, season) = naive::seasonal_naive(self, horizon)?;
                 (values, Fitted::SeasonalNaive(season))
             }
-            Method::WeekAverage { weeks } => (
-                naive::week_average(self, weeks.get(), horizon)?,
-                Fitted::WeekAverage,
-            ),
+            Method::WeekAverage { weeks } => (naive::week_average(self, weeks.get(), horizon)?, Fitted::WeekAverage),
             Method::HoltWinters(seasonality) => {
                 let (values, smoothing) = holt_winters::weekly(self, seasonality, horizon)?;
                 (values, Fitted::HoltWinters(smoothing))
@@ -252,8 +234,7 @@ impl History<'_> {
         if raw.iter().any(|v| !v.is_finite()) {
             return Err(ForecastError::NotApplicable {
                 method: method.name(),
-                reason: "its fit broke down on this history (the numbers ran out of range)"
-                    .to_owned(),
+                reason: "its fit broke down on this history (the numbers ran out of range)".to_owned(),
             });
         }
         Ok((raw.into_iter().map(|v| v.max(0.0)).collect(), fitted))
@@ -272,10 +253,7 @@ impl History<'_> {
         let minutes = index as i64 * i64::from(self.interval.minutes());
         ForecastError::NoUsableHistory {
             method: method.to_owned(),
-            at: self
-                .start
-                .checked_add(jiff::SignedDuration::from_mins(minutes))
-                .unwrap_or(DateTime::MAX),
+            at: self.start.checked_add(jiff::SignedDuration::from_mins(minutes)).unwrap_or(DateTime::MAX),
         }
     }
 }

@@ -12,20 +12,13 @@ use super::{ForecastError, History, Season};
 /// guide. Where the value a season back is excluded or missing, the one a season
 /// before that is used, and failing any at that point of the week, the same
 /// interval on the latest usable day.
-pub(super) fn seasonal_naive(
-    history: &History<'_>,
-    horizon: usize,
-) -> Result<(Vec<f64>, Season), ForecastError> {
+pub(super) fn seasonal_naive(history: &History<'_>, horizon: usize) -> Result<(Vec<f64>, Season), ForecastError> {
     let n = history.obs.len();
     let (per_day, per_week) = (history.interval.per_day(), history.interval.per_week());
     if n < per_day {
         return Err(history.too_short("Seasonal naive", per_day, "to copy a day from"));
     }
-    let season = if n >= 2 * per_week {
-        Season::Week
-    } else {
-        Season::Day
-    };
+    let season = if n >= 2 * per_week { Season::Week } else { Season::Day };
     let length = match season {
         Season::Week => per_week,
         Season::Day => per_day,
@@ -56,11 +49,7 @@ fn latest_at(obs: &[Option<f64>], t: usize, step: usize) -> Option<f64> {
 /// value there: an excluded bank holiday is replaced by the week before it, so
 /// every point of the week is an average of the same number of ordinary weeks
 /// wherever history allows.
-pub(super) fn week_average(
-    history: &History<'_>,
-    weeks: usize,
-    horizon: usize,
-) -> Result<Vec<f64>, ForecastError> {
+pub(super) fn week_average(history: &History<'_>, weeks: usize, horizon: usize) -> Result<Vec<f64>, ForecastError> {
     let n = history.obs.len();
     let per_week = history.interval.per_week();
     let name = format!("The {weeks}-week average");

@@ -37,12 +37,10 @@ impl IntervalMinutes {
 
     /// Accepts the text `15`, `30` or `60`.
     pub fn parse(field: &str, text: &str) -> Result<Self, FieldError> {
-        let minutes = text.trim().parse::<u32>().map_err(|_| {
-            FieldError::new(
-                field,
-                format!("Enter 15, 30 or 60 minutes (you entered {text:?})."),
-            )
-        })?;
+        let minutes = text
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| FieldError::new(field, format!("Enter 15, 30 or 60 minutes (you entered {text:?}).")))?;
         Self::from_minutes(field, minutes)
     }
 
@@ -110,29 +108,17 @@ pub struct Series {
 impl Series {
     /// Accepts values that are finite and at least 0, from a start on an interval
     /// boundary (so that interval *i* of every day means the same time of day).
-    pub fn new(
-        start: DateTime,
-        interval: IntervalMinutes,
-        values: Vec<Option<f64>>,
-    ) -> Result<Self, FieldError> {
+    pub fn new(start: DateTime, interval: IntervalMinutes, values: Vec<Option<f64>>) -> Result<Self, FieldError> {
         let minute_of_day = i32::from(start.hour()) * 60 + i32::from(start.minute());
-        let aligned = start.second() == 0
-            && start.subsec_nanosecond() == 0
-            && minute_of_day % interval.minutes() as i32 == 0;
+        let aligned =
+            start.second() == 0 && start.subsec_nanosecond() == 0 && minute_of_day % interval.minutes() as i32 == 0;
         if !aligned {
             return Err(FieldError::new(
                 "start",
-                format!(
-                    "Start the series on a {}-minute boundary (you entered {start}).",
-                    interval.minutes()
-                ),
+                format!("Start the series on a {}-minute boundary (you entered {start}).", interval.minutes()),
             ));
         }
-        let series = Self {
-            start,
-            interval,
-            values,
-        };
+        let series = Self { start, interval, values };
         for (index, value) in series.values.iter().enumerate() {
             if let Some(v) = value
                 && (!v.is_finite() || *v < 0.0)
@@ -150,11 +136,7 @@ impl Series {
     }
 
     /// A series with a value in every interval.
-    pub fn from_values(
-        start: DateTime,
-        interval: IntervalMinutes,
-        values: &[f64],
-    ) -> Result<Self, FieldError> {
+    pub fn from_values(start: DateTime, interval: IntervalMinutes, values: &[f64]) -> Result<Self, FieldError> {
         Self::new(start, interval, values.iter().copied().map(Some).collect())
     }
 
@@ -188,9 +170,7 @@ impl Series {
         let minutes = index as i64 * i64::from(self.interval.minutes());
         // Saturating: a start at the very end of jiff's range has no later intervals
         // worth naming, and a message must never panic.
-        self.start
-            .checked_add(jiff::SignedDuration::from_mins(minutes))
-            .unwrap_or(DateTime::MAX)
+        self.start.checked_add(jiff::SignedDuration::from_mins(minutes)).unwrap_or(DateTime::MAX)
     }
 
     /// The values with special days and missing intervals as `None`: what the
@@ -198,8 +178,8 @@ impl Series {
     pub(super) fn observations(&self, special: &SpecialDays) -> Vec<Option<f64>> {
         let per_day = self.interval.per_day();
         // Hours and minutes of a civil time are never negative.
-        let minute_of_day = self.start.hour().unsigned_abs() as usize * 60
-            + self.start.minute().unsigned_abs() as usize;
+        let minute_of_day =
+            self.start.hour().unsigned_abs() as usize * 60 + self.start.minute().unsigned_abs() as usize;
         let offset = minute_of_day / self.interval.minutes() as usize;
         let mut date = self.start.date();
         let mut excluded = special.contains(date);
@@ -233,10 +213,7 @@ pub(super) fn describe_span(intervals: usize, interval: IntervalMinutes) -> Stri
         parts.push(plural(days, "day"));
     }
     if rest > 0 || parts.is_empty() {
-        parts.push(plural(
-            rest,
-            &format!("{}-minute interval", interval.minutes()),
-        ));
+        parts.push(plural(rest, &format!("{}-minute interval", interval.minutes())));
     }
     parts.join(", ")
 }

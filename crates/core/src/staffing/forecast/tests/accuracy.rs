@@ -5,10 +5,7 @@ use super::*;
 #[test]
 fn wape_and_bias_on_a_hand_example() {
     // Errors (forecast − actual): +2, −5, skipped, 0. Σ|e| = 7, Σe = −3, Σ actual = 60.
-    let a = Accuracy::measure(
-        &[Some(10.0), Some(20.0), None, Some(30.0)],
-        &[12.0, 15.0, 100.0, 30.0],
-    );
+    let a = Accuracy::measure(&[Some(10.0), Some(20.0), None, Some(30.0)], &[12.0, 15.0, 100.0, 30.0]);
     assert_eq!(a.intervals, 3);
     assert_eq!(a.actual_total, 60.0);
     assert_eq!(a.absolute_error_total, 7.0);
@@ -46,8 +43,5 @@ fn nothing_happened_means_no_percentage() {
     assert_eq!(a.wape(), None);
     assert_eq!(a.bias(), None);
     assert_eq!(a.absolute_error_total, 1.0);
-    assert_eq!(
-        Accuracy::measure(&[None], &[1.0]).mean_absolute_error(),
-        None
-    );
+    assert_eq!(Accuracy::measure(&[None], &[1.0]).mean_absolute_error(), None);
 }

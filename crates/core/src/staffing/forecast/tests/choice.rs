@@ -3,10 +3,7 @@
 use super::*;
 
 fn options(methods: Vec<Method>) -> BacktestOptions {
-    BacktestOptions {
-        methods,
-        ..BacktestOptions::default()
-    }
+    BacktestOptions { methods, ..BacktestOptions::default() }
 }
 
 #[test]
@@ -29,26 +26,24 @@ fn a_pure_weekly_pattern_keeps_the_baseline() {
     // Every method is perfect here; the tie goes to the simplest.
     assert_eq!(choice.method, Method::SeasonalNaive);
     assert!(
-        choice
-            .explanation
-            .starts_with("Seasonal naive chosen: WAPE 0.0% on the two weeks held out; no other method beat this baseline"),
+        choice.explanation.starts_with(
+            "Seasonal naive chosen: WAPE 0.0% on the two weeks held out; no other method beat this baseline"
+        ),
         "{}",
         choice.explanation
     );
     // Multiplicative Holt-Winters cannot take the zero-volume nights.
-    assert!(choice.explanation.contains(
-        "Not assessed: Holt-Winters (multiplicative, weekly) cannot be used: it needs every value above 0"
-    ));
+    assert!(
+        choice.explanation.contains(
+            "Not assessed: Holt-Winters (multiplicative, weekly) cannot be used: it needs every value above 0"
+        )
+    );
 }
 
 #[test]
 fn holt_winters_is_chosen_on_a_trend_and_says_why() {
     let series = hourly(&weeks_of(8, |t| 20.0 + 0.05 * t as f64 + pattern(t)));
-    let methods = vec![
-        Method::SeasonalNaive,
-        average(4),
-        Method::HoltWinters(Seasonality::Additive),
-    ];
+    let methods = vec![Method::SeasonalNaive, average(4), Method::HoltWinters(Seasonality::Additive)];
     let result = backtest(&series, &SpecialDays::none(), &options(methods)).unwrap();
     let choice = choose_best(&result).unwrap();
     assert_eq!(choice.method, Method::HoltWinters(Seasonality::Additive));
@@ -60,11 +55,7 @@ fn holt_winters_is_chosen_on_a_trend_and_says_why() {
          against {:.1}% for seasonal naive and ",
         naive.wape().unwrap() * 100.0
     );
-    assert!(
-        choice.explanation.starts_with(&expected),
-        "{}",
-        choice.explanation
-    );
+    assert!(choice.explanation.starts_with(&expected), "{}", choice.explanation);
     assert!(choice.explanation.contains("for 4-week average."));
 }
 
@@ -82,11 +73,7 @@ fn too_little_history_is_reported_per_method() {
     // Seasonal naive still runs, a day back, and is chosen.
     let choice = choose_best(&result).unwrap();
     assert_eq!(choice.method, Method::SeasonalNaive);
-    assert!(
-        choice
-            .explanation
-            .contains("Not assessed: The 4-week average needs")
-    );
+    assert!(choice.explanation.contains("Not assessed: The 4-week average needs"));
 }
 
 #[test]
@@ -103,10 +90,7 @@ fn a_series_shorter_than_the_held_out_weeks_is_refused() {
 #[test]
 fn nothing_to_choose_from_names_every_reason() {
     let series = hourly(&weeks_of(3, pattern));
-    let methods = vec![
-        Method::HoltWinters(Seasonality::Additive),
-        Method::DoubleSeasonal,
-    ];
+    let methods = vec![Method::HoltWinters(Seasonality::Additive), Method::DoubleSeasonal];
     let result = backtest(&series, &SpecialDays::none(), &options(methods)).unwrap();
     let ForecastError::NothingAssessed { reasons } = choose_best(&result).unwrap_err() else {
         panic!("expected NothingAssessed");
@@ -132,27 +116,10 @@ fn excluding_an_outlier_day_changes_nothing_for_the_simple_methods() {
         assert_eq!(a.values, b.values, "{method}");
         // Without the exclusion the spike leaks into the forecast or the score.
         let c = forecast(&hourly(&spiked), &SpecialDays::none(), method, 336).unwrap();
-        let spiked_test = backtest(
-            &hourly(&spiked),
-            &SpecialDays::none(),
-            &options(vec![method]),
-        );
-        assert!(
-            a.values != c.values
-                || spiked_test.unwrap().results[0]
-                    .outcome
-                    .clone()
-                    .unwrap()
-                    .wape()
-                    != Some(0.0)
-        );
+        let spiked_test = backtest(&hourly(&spiked), &SpecialDays::none(), &options(vec![method]));
+        assert!(a.values != c.values || spiked_test.unwrap().results[0].outcome.clone().unwrap().wape() != Some(0.0));
     }
-    let a = backtest(
-        &hourly(&clean),
-        &SpecialDays::none(),
-        &options(methods.clone()),
-    )
-    .unwrap();
+    let a = backtest(&hourly(&clean), &SpecialDays::none(), &options(methods.clone())).unwrap();
     let b = backtest(&hourly(&spiked), &special, &options(methods)).unwrap();
     for (a, b) in a.results.iter().zip(&b.results) {
         let (a, b) = (a.outcome.clone().unwrap(), b.outcome.clone().unwrap());
@@ -166,17 +133,8 @@ fn excluding_an_outlier_day_changes_nothing_for_the_simple_methods() {
 #[test]
 fn forecast_best_forecasts_with_the_chosen_method() {
     let series = hourly(&weeks_of(6, pattern));
-    let best = forecast_best(
-        &series,
-        &SpecialDays::none(),
-        &BacktestOptions::default(),
-        96,
-    )
-    .unwrap();
+    let best = forecast_best(&series, &SpecialDays::none(), &BacktestOptions::default(), 96).unwrap();
     assert_eq!(best.forecast.method, best.choice.method);
     assert_eq!(best.forecast.values.len(), 96);
-    assert_eq!(
-        best.forecast.values,
-        (6 * 168..6 * 168 + 96).map(pattern).collect::<Vec<_>>()
-    );
+    assert_eq!(best.forecast.values, (6 * 168..6 * 168 + 96).map(pattern).collect::<Vec<_>>());
 }

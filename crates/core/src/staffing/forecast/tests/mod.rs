@@ -18,10 +18,7 @@ fn monday() -> DateTime {
 
 /// The date `days` after the first Monday.
 fn day(days: i64) -> Date {
-    monday()
-        .date()
-        .checked_add(jiff::Span::new().days(days))
-        .unwrap()
+    monday().date().checked_add(jiff::Span::new().days(days)).unwrap()
 }
 
 /// A weekly pattern of hourly volumes: quiet nights, a busy morning, busier
@@ -29,8 +26,8 @@ fn day(days: i64) -> Date {
 fn pattern(t: usize) -> f64 {
     const DAY: [f64; 7] = [1.4, 1.1, 1.0, 1.0, 0.9, 0.5, 0.3];
     const HOUR: [f64; 24] = [
-        0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 4.0, 20.0, 40.0, 45.0, 42.0, 35.0, 38.0, 40.0, 36.0,
-        30.0, 22.0, 12.0, 6.0, 3.0, 1.0, 0.0, 0.0,
+        0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 4.0, 20.0, 40.0, 45.0, 42.0, 35.0, 38.0, 40.0, 36.0, 30.0, 22.0, 12.0, 6.0,
+        3.0, 1.0, 0.0, 0.0,
     ];
     DAY[(t / 24) % 7] * HOUR[t % 24]
 }
@@ -44,7 +41,5 @@ fn weeks_of(weeks: usize, value: impl Fn(usize) -> f64) -> Vec<f64> {
 }
 
 fn average(weeks: usize) -> Method {
-    Method::WeekAverage {
-        weeks: NonZeroUsize::new(weeks).unwrap(),
-    }
+    Method::WeekAverage { weeks: NonZeroUsize::new(weeks).unwrap() }
 }
