@@ -26,18 +26,21 @@ lead_email="$(awk '/Team leader/ {print $3}' "$work/out")"
 lead_password="$(awk '/Team leader/ {print $4}' "$work/out")"
 token="$("$bin" --database "$db" token create --email "$ops_email" --json | sed 's/.*"token":"\([^"]*\)".*/\1/')"
 
-existing="$(curl -fs -H "Authorization: Bearer $token" "$base/api/v1/people" | grep -o '"id":' | wc -l)"
+count_people() { curl -fs -D - -o /dev/null -H "Authorization: Bearer $token" "$base/api/v1/people?limit=1" | tr -d '\r' | awk 'tolower($1) == "x-total-count:" {print $2}'; }
+existing="$(count_people)"
 for i in $(seq "$existing" $((people - 1))); do
   curl -fs -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
     -d "{\"name\":\"Bench Person $i\",\"email\":\"bench$i@example.co.uk\",\"job_role\":\"Customer service advisor\",\"start_date\":\"2025-01-06\",\"contracted_hours\":37.5,\"comm_channel\":\"email\",\"comm_style\":\"brief\",\"team_id\":$(( i % 3 + 1 ))}" \
     "$base/api/v1/people"
 done
-echo "people: $(curl -fs -H "Authorization: Bearer $token" "$base/api/v1/people" | grep -o '"id":' | wc -l)"
+echo "people: $(count_people)"
 
 cookie="$(curl -fs -o /dev/null -D - -d "email=$lead_email&password=$lead_password" "$base/login" | sed -n 's/^[Ss]et-[Cc]ookie: \(crewdeck_session=[^;]*\).*/\1/p')"
 
-echo "== GET /api/v1/people ($people people, ${seconds}s, 2 threads, 32 connections)"
+echo "== GET /api/v1/people (default page of 100 of $people people, ${seconds}s, 2 threads, 32 connections)"
 wrk -t2 -c32 -d"${seconds}s" --latency -H "Authorization: Bearer $token" "$base/api/v1/people"
+echo "== GET /api/v1/people?limit=1000 (the largest page, ${seconds}s, 2 threads, 32 connections)"
+wrk -t2 -c32 -d"${seconds}s" --latency -H "Authorization: Bearer $token" "$base/api/v1/people?limit=1000"
 echo "== GET /skills/matrix (team leader, ${seconds}s, 2 threads, 32 connections)"
 wrk -t2 -c32 -d"${seconds}s" --latency -H "Cookie: $cookie" "$base/skills/matrix"
 echo "server peak memory (VmHWM): $(grep VmHWM /proc/$server/status | awk '{print $2, $3}')"

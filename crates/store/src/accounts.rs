@@ -201,6 +201,23 @@ pub async fn create(
     today: jiff::civil::Date,
     now: Timestamp,
 ) -> StoreResult<NewAccount> {
+    create_with_password(db, actor, email, name, role, team_id, None, today, now).await
+}
+
+/// As [`create`], but with a known password that need not be changed (the
+/// demo's printed logins); `None` issues a one-time password as usual.
+#[expect(clippy::too_many_arguments, reason = "create's facts plus the password")]
+pub async fn create_with_password(
+    db: &Db,
+    actor: &Actor,
+    email: &Email,
+    name: &str,
+    role: Role,
+    team_id: Option<i64>,
+    known_password: Option<String>,
+    today: jiff::civil::Date,
+    now: Timestamp,
+) -> StoreResult<NewAccount> {
     let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
         .bind(email.as_str())
         .fetch_optional(db.pool())
@@ -211,7 +228,8 @@ pub async fn create(
             "An account with this email already exists. Reset its password instead.",
         ));
     }
-    let password = one_time_password();
+    let must_change = known_password.is_none();
+    let password = known_password.unwrap_or_else(one_time_password);
     let hash = hash_password(password.clone()).await?;
     let mut tx = db.begin().await?;
     let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE email = $1")
@@ -246,13 +264,14 @@ pub async fn create(
     };
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (person_id, email, name, role, password_hash, must_change_password, active, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 1, 1, $6) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7) RETURNING id",
     )
     .bind(person_id)
     .bind(email.as_str())
     .bind(name)
     .bind(role.as_str())
     .bind(&hash)
+    .bind(i64::from(must_change))
     .bind(now.as_second())
     .fetch_one(&mut *tx)
     .await?;

@@ -407,14 +407,9 @@ async fn account_for(
     now: Timestamp,
 ) -> StoreResult<DemoLogin> {
     let email_value = Email::parse("email", email).map_err(invalid)?;
-    let account = accounts::create(db, system, &email_value, name, role, None, today, now).await?;
-    let password = demo_password(role, seed);
-    let hash = accounts::hash_password(password.clone()).await?;
     // Demo logins keep a printed password instead of a one-time one.
-    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
-        .bind(&hash)
-        .bind(account.user.id)
-        .execute(db.pool())
+    let password = demo_password(role, seed);
+    accounts::create_with_password(db, system, &email_value, name, role, None, Some(password.clone()), today, now)
         .await?;
     Ok(DemoLogin { role, email: email.to_string(), password, name: name.to_string() })
 }
