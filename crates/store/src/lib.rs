@@ -12,6 +12,7 @@ pub mod org;
 pub mod people;
 pub mod sites;
 pub mod skills;
+pub mod subject_access;
 pub mod teams;
 
 pub use db::{Backend, Db};

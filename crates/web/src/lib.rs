@@ -90,6 +90,7 @@ pub fn build(state: AppState) -> App {
         .api(Action::ViewPerson, routes!(api::people::get))
         .api(Action::EditPerson, routes!(api::people::update))
         .api(Action::EditPersonSkills, routes!(api::people::set_skill))
+        .api(Action::ExportPersonalData, routes!(api::people::export))
         .api(Action::ListTeams, routes!(api::directory::list_teams))
         .api(Action::ManageTeams, routes!(api::directory::create_team))
         .api(Action::ViewTeam, routes!(api::directory::get_team))

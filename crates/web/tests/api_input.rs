@@ -174,3 +174,30 @@ async fn the_people_list_comes_in_pages() {
         "a negative limit",
     );
 }
+
+#[tokio::test]
+async fn hr_exports_everything_held_about_a_person_and_the_export_is_audited() {
+    let app = TestApp::demo().await;
+    let leader_token = app.token(Role::TeamLeader).await;
+    let me = app.api(Method::GET, "/api/v1/me", &leader_token, None).await.json();
+    let person = me["user"]["person_id"].as_i64().unwrap();
+    assert_problem(
+        &app.api(Method::GET, &format!("/api/v1/people/{person}/export"), &leader_token, None).await,
+        StatusCode::FORBIDDEN,
+        "a team leader",
+    );
+    let hr = app.token(Role::Hr).await;
+    let reply = app.api(Method::GET, &format!("/api/v1/people/{person}/export"), &hr, None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(reply.headers[header::CONTENT_DISPOSITION].to_str().unwrap().starts_with("attachment"));
+    let doc = reply.json();
+    assert_eq!(doc["person"]["id"], person);
+    assert!(doc["account"]["email"].is_string());
+    assert!(!reply.body.contains("argon2"), "no password hash");
+    assert!(doc["skills"].as_array().is_some_and(|s| !s.is_empty()));
+    assert!(doc["audit_events"].as_array().is_some_and(|e| e.len() >= 2));
+    let admin = app.token(Role::Admin).await;
+    let events =
+        app.api(Method::GET, &format!("/api/v1/audit?subject=person:{person}&limit=1"), &admin, None).await.json();
+    assert_eq!(events[0]["action"], "person.export");
+}

@@ -50,11 +50,13 @@ pub enum Action {
     ViewAudit,
     /// Change organisation settings (name, time zone).
     ManageSettings,
+    /// Export everything held about a person (subject access requests).
+    ExportPersonalData,
 }
 
 impl Action {
     /// Every action, for tests that must cover them all.
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::ViewHome,
         Action::ManageOwnAccount,
         Action::ListPeople,
@@ -72,6 +74,7 @@ impl Action {
         Action::ManageUsers,
         Action::ViewAudit,
         Action::ManageSettings,
+        Action::ExportPersonalData,
     ];
 }
 
@@ -163,6 +166,9 @@ pub fn role_access(role: Role, action: Action) -> Access {
         (A::ViewSkillsMatrix, Role::OpsManager) => All,
 
         (A::ManageUsers | A::ViewAudit | A::ManageSettings, Role::Admin) => All,
+
+        (A::ExportPersonalData, Role::Hr | Role::Admin) => All,
+        (A::ExportPersonalData, Role::Agent | Role::TeamLeader | Role::OpsManager) => None,
         (
             A::ManageUsers | A::ViewAudit | A::ManageSettings,
             Role::Agent | Role::TeamLeader | Role::OpsManager | Role::Hr,

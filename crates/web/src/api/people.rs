@@ -223,3 +223,22 @@ pub async fn set_skill(
     .await?;
     Ok(Json(skills::of_person(&state.db, id).await?))
 }
+
+/// Everything held about a person, for a subject access request. Recorded in the audit trail.
+#[utoipa::path(get, path = "/api/v1/people/{id}/export", tag = "people", params(("id" = i64, Path, description = "Person id")),
+    responses((status = 200, description = "The person's data as a JSON download", body = crewdeck_store::subject_access::SubjectAccessExport),
+               (status = 404, description = "No such person", body = Problem)))]
+pub async fn export(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    session.require_api(Action::ExportPersonalData, &subject(&state, id).await?)?;
+    let doc = crewdeck_store::subject_access::export(&state.db, &session.audit_actor(), id, state.now()).await?;
+    let mut response = Json(doc).into_response();
+    let disposition = format!("attachment; filename=\"crewdeck-person-{id}.json\"");
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
