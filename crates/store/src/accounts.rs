@@ -567,10 +567,10 @@ pub async fn session_user(
     session_id: &str,
     now: Timestamp,
 ) -> StoreResult<Option<(User, String)>> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query(
         "SELECT u.id, u.person_id, u.email, u.name, u.role, u.must_change_password, u.active, s.csrf_token \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.active = 1"
-    ))
+    )
     .bind(hash_secret(session_id))
     .bind(now.as_second())
     .fetch_optional(db.pool())
@@ -617,10 +617,10 @@ pub async fn create_token(db: &Db, user: &User, name: &str, now: Timestamp) -> S
 /// `last_used_at` is refreshed at most once a minute so that busy scripts do
 /// not turn every read into a write.
 pub async fn token_user(db: &Db, token: &str, now: Timestamp) -> StoreResult<Option<User>> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query(
         "SELECT u.id, u.person_id, u.email, u.name, u.role, u.must_change_password, u.active, t.id AS token_id, t.last_used_at \
          FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1"
-    ))
+    )
     .bind(hash_secret(token))
     .fetch_optional(db.pool())
     .await?;

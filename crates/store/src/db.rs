@@ -27,11 +27,18 @@ pub struct Db {
 /// An open write transaction.
 pub type Tx = Transaction<'static, sqlx::Any>;
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "interactions",
+        include_str!("../migrations/0002_interactions.sql"),
+    ),
+];
 
 impl Db {
     /// Connects to `url` (`sqlite://PATH` or `postgres://...`), creating a SQLite
@@ -179,17 +186,16 @@ fn sqlite_url(url: &str) -> StoreResult<String> {
             "Give a file path after sqlite://, for example sqlite://crewdeck.db.",
         ));
     }
-    if path != ":memory:" {
-        if let Some(parent) = std::path::Path::new(path).parent() {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    StoreError::field(
-                        "database",
-                        format!("Cannot create the folder {}: {e}.", parent.display()),
-                    )
-                })?;
-            }
-        }
+    if path != ":memory:"
+        && let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            StoreError::field(
+                "database",
+                format!("Cannot create the folder {}: {e}.", parent.display()),
+            )
+        })?;
     }
     let mut params: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
     if !params.iter().any(|p| p.starts_with("mode=")) {

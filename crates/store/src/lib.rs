@@ -7,6 +7,7 @@ pub mod audit;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod kpi;
 pub mod org;
 pub mod people;
 pub mod skills;

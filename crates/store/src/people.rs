@@ -398,6 +398,10 @@ pub async fn memberships(db: &Db, person_id: i64) -> StoreResult<Vec<Membership>
 }
 
 /// Records an absence.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is one field of the absence; a struct would only rename them"
+)]
 pub async fn add_absence(
     db: &Db,
     actor: &Actor,
