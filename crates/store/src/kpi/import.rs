@@ -23,6 +23,8 @@ pub(crate) struct BatchCtx {
     pub settings: crewdeck_core::kpi::KpiSettings,
     /// The organisation's time zone, which decides each contact's day.
     pub tz: TimeZone,
+    /// Which engine, for the placeholders of statements built per batch.
+    pub backend: crate::db::Backend,
 }
 
 /// What one batch did.
@@ -138,6 +140,7 @@ async fn run<R: Read + Send, T: Send>(
         run_id: start_run(db, actor, kind.name, &file.name, now).await?,
         settings: options.settings,
         tz: org_time_zone(db).await?,
+        backend: db.backend(),
     };
     let batch_size = options.batch_size.max(1);
     let mut totals = Totals::default();

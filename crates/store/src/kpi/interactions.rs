@@ -26,8 +26,8 @@ use super::import::{Applied, BatchCtx};
 use super::rollups::{Deltas, RollupKey};
 use super::rows::Row as FileRow;
 use super::surveys::stored_survey_counts;
-use super::{Rejection, from_nanos, nanos, out_of_range};
-use crate::db::Tx;
+use super::{Rejection, from_nanos, nanos, out_of_range, placeholders};
+use crate::db::{Backend, Tx};
 use crate::error::{StoreError, StoreResult};
 
 /// Parses one file row and checks that its times fit the database.
@@ -157,7 +157,7 @@ async fn apply(
         }
     }
     let ids: Vec<&str> = records.iter().map(|(_, i)| i.id()).collect();
-    let mut old = load_by_ids(tx, &ids).await?;
+    let mut old = load_by_ids(tx, ctx.backend, &ids).await?;
     records.retain(|(line, interaction)| match old.get(interaction.id()) {
         Some(stored) if stored.import_run == ctx.run_id => {
             applied.rejected.push(duplicate(
@@ -194,7 +194,7 @@ async fn apply(
             i.fcr_anchor().and_then(nanos),
         );
     }
-    let neighbours = load_cases(tx, &spans, window, &batch_ids).await?;
+    let neighbours = load_cases(tx, ctx.backend, &spans, window, &batch_ids).await?;
 
     // Recompute FCR per case over its stored neighbours and the batch's records.
     let mut by_case: HashMap<Case, Vec<&Interaction>> = HashMap::new();
@@ -262,8 +262,8 @@ async fn apply(
         }
         rows.push((*line, interaction, day, flag));
     }
-    move_surveys(tx, &moved, &mut deltas).await?;
-    upsert(tx, ctx.run_id, &rows).await?;
+    move_surveys(tx, ctx.backend, &moved, &mut deltas).await?;
+    upsert(tx, ctx, &rows).await?;
     for (id, flag) in flag_updates {
         sqlx::query("UPDATE interactions SET fcr = $1 WHERE id = $2")
             .bind(i64::from(flag))
@@ -271,7 +271,7 @@ async fn apply(
             .execute(&mut **tx)
             .await?;
     }
-    deltas.write(tx).await?;
+    deltas.write(tx, ctx.backend).await?;
     Ok(applied)
 }
 
@@ -282,20 +282,16 @@ fn duplicate(line: u64, first: u64) -> Rejection {
     }
 }
 
-/// `$start, $start+1, …` for `n` parameters.
-pub(crate) fn placeholders(start: usize, n: usize) -> String {
-    (start..start + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-async fn load_by_ids(tx: &mut Tx, ids: &[&str]) -> StoreResult<HashMap<String, Stored>> {
+async fn load_by_ids(
+    tx: &mut Tx,
+    backend: Backend,
+    ids: &[&str],
+) -> StoreResult<HashMap<String, Stored>> {
     let mut out = HashMap::new();
     for chunk in ids.chunks(5000) {
         let sql = format!(
             "SELECT {COLUMNS} FROM interactions i WHERE i.id IN ({})",
-            placeholders(1, chunk.len())
+            placeholders(backend, 1, chunk.len())
         );
         let mut query = sqlx::query(&sql);
         for id in chunk {
@@ -314,6 +310,7 @@ async fn load_by_ids(tx: &mut Tx, ids: &[&str]) -> StoreResult<HashMap<String, S
 /// being replaced).
 async fn load_cases(
     tx: &mut Tx,
+    backend: Backend,
     spans: &HashMap<Case, Span>,
     window: i64,
     skip: &HashSet<&str>,
@@ -326,7 +323,7 @@ async fn load_cases(
     let mut out: HashMap<Case, Vec<Stored>> = HashMap::new();
     for chunk in cases.chunks(2000) {
         let values: Vec<String> = (0..chunk.len())
-            .map(|i| format!("({})", placeholders(4 * i + 1, 4)))
+            .map(|i| format!("({})", placeholders(backend, 4 * i + 1, 4)))
             .collect();
         for column in ["arrived_at", "fcr_anchor"] {
             let sql = format!(
@@ -361,6 +358,7 @@ async fn load_cases(
 /// Moves the survey counts of interactions whose rollup key changed.
 async fn move_surveys(
     tx: &mut Tx,
+    backend: Backend,
     moved: &HashMap<String, (RollupKey, RollupKey)>,
     deltas: &mut Deltas,
 ) -> StoreResult<()> {
@@ -368,7 +366,7 @@ async fn move_surveys(
     for chunk in ids.chunks(5000) {
         let sql = format!(
             "SELECT interaction_id, csat, nps, ces FROM surveys WHERE interaction_id IN ({})",
-            placeholders(1, chunk.len())
+            placeholders(backend, 1, chunk.len())
         );
         let mut query = sqlx::query(&sql);
         for id in chunk {
@@ -388,7 +386,7 @@ async fn move_surveys(
 
 async fn upsert(
     tx: &mut Tx,
-    run_id: i64,
+    ctx: &BatchCtx,
     rows: &[(u64, &Interaction, Date, bool)],
 ) -> StoreResult<()> {
     const N: usize = 16;
@@ -412,7 +410,7 @@ async fn upsert(
     ];
     for chunk in rows.chunks(1000) {
         let values: Vec<String> = (0..chunk.len())
-            .map(|i| format!("({})", placeholders(N * i + 1, N)))
+            .map(|i| format!("({})", placeholders(ctx.backend, N * i + 1, N)))
             .collect();
         let updates: Vec<String> = NAMES[1..]
             .iter()
@@ -441,7 +439,7 @@ async fn upsert(
                 .bind(day.to_string())
                 .bind(i.fcr_anchor().and_then(nanos))
                 .bind(i64::from(fcr))
-                .bind(run_id)
+                .bind(ctx.run_id)
                 .bind(i64::try_from(line).unwrap_or(i64::MAX));
         }
         query.execute(&mut **tx).await?;

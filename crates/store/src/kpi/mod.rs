@@ -39,6 +39,7 @@ pub use agents::{ImportRun, import_runs, link_agent};
 pub use import::{import_interactions, import_surveys};
 pub use report::{GroupKeys, KpiGroupRow, KpiQuery, report};
 
+use crate::db::Backend;
 use crate::error::{StoreError, StoreResult};
 
 /// The layout of an import file.
@@ -136,6 +137,20 @@ pub struct ImportReport {
     pub rejected: Vec<Rejection>,
 }
 
+/// Placeholders for `n` parameters numbered from `start`, for the
+/// statements built per batch.
+///
+/// SQLite gets anonymous `?`: it treats `$N` as a named parameter and looks
+/// each one up in a list while parsing, which is quadratic in a statement of
+/// thousands of parameters (seconds per batch). PostgreSQL needs `$N`.
+pub(crate) fn placeholders(backend: Backend, start: usize, n: usize) -> String {
+    let one = |i: usize| match backend {
+        Backend::Sqlite => "?".to_string(),
+        Backend::Postgres => format!("${i}"),
+    };
+    (start..start + n).map(one).collect::<Vec<_>>().join(", ")
+}
+
 /// Nanoseconds since the Unix epoch, or `None` outside 1677–2262.
 pub(crate) fn nanos(at: Timestamp) -> Option<i64> {
     i64::try_from(at.as_nanosecond()).ok()
@@ -166,6 +181,12 @@ mod tests {
         assert_eq!(ImportFormat::from_file_name("a"), ImportFormat::Csv);
         assert_eq!(ImportFormat::parse("CSV"), Ok(ImportFormat::Csv));
         assert!(ImportFormat::parse("xml").is_err());
+    }
+
+    #[test]
+    fn placeholders_suit_each_backend() {
+        assert_eq!(placeholders(Backend::Sqlite, 3, 2), "?, ?");
+        assert_eq!(placeholders(Backend::Postgres, 3, 2), "$3, $4");
     }
 
     #[test]

@@ -8,7 +8,8 @@ use jiff::civil::Date;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::db::Tx;
+use super::placeholders;
+use crate::db::{Backend, Tx};
 use crate::error::{StoreError, StoreResult};
 
 /// The count columns, in the order of [`to_array`] and [`from_array`].
@@ -150,7 +151,7 @@ impl Deltas {
     }
 
     /// Writes every non-zero delta with one upsert per chunk of keys.
-    pub(crate) async fn write(self, tx: &mut Tx) -> StoreResult<()> {
+    pub(crate) async fn write(self, tx: &mut Tx, backend: Backend) -> StoreResult<()> {
         let changed: Vec<(RollupKey, [i64; 17])> = self
             .0
             .into_iter()
@@ -166,21 +167,10 @@ impl Deltas {
                 sql.push_str(column);
             }
             sql.push_str(") VALUES ");
-            let mut n = 0;
-            for i in 0..chunk.len() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push('(');
-                for j in 0..24 {
-                    n += 1;
-                    if j > 0 {
-                        sql.push_str(", ");
-                    }
-                    sql.push_str(&format!("${n}"));
-                }
-                sql.push(')');
-            }
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|i| format!("({})", placeholders(backend, 24 * i + 1, 24)))
+                .collect();
+            sql.push_str(&rows.join(", "));
             sql.push_str(" ON CONFLICT (day, agent_id, queue, channel, topic) DO UPDATE SET ");
             let sets: Vec<String> = COUNT_COLUMNS
                 .iter()

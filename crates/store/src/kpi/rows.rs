@@ -69,7 +69,10 @@ impl<R: Read> RowReader<R> {
                 let header = reader.headers().map_err(|e| header_error(&e))?.clone();
                 let mut columns = HashMap::new();
                 for (i, name) in header.iter().enumerate() {
-                    columns.entry(name.trim().to_ascii_lowercase()).or_insert(i);
+                    // A byte-order mark, which spreadsheet programs like to write,
+                    // is not part of the first column's name.
+                    let name = name.trim_start_matches('\u{feff}').trim();
+                    columns.entry(name.to_ascii_lowercase()).or_insert(i);
                 }
                 let missing: Vec<&str> = required
                     .iter()
@@ -112,26 +115,30 @@ impl<R: Read> RowReader<R> {
                 reader,
                 columns,
                 record,
-            } => loop {
-                match reader.read_record(record) {
-                    Ok(false) => return Ok(None),
-                    Ok(true) => {
-                        let line = record.position().map_or(0, csv::Position::line);
-                        // A blank line in CSV is no record at all.
-                        if record.len() == 1 && record.get(0).is_some_and(str::is_empty) {
-                            continue;
-                        }
-                        return Ok(Some((line, Ok(Row::Csv(record, columns)))));
-                    }
-                    Err(error) => {
-                        let line = error.position().map_or(0, csv::Position::line);
-                        return match error.kind() {
-                            csv::ErrorKind::Utf8 { .. } => Ok(Some((
-                                line,
-                                Err("the row is not valid UTF-8 text".to_string()),
-                            ))),
-                            _ => Err(read_error(&error)),
-                        };
+            } => match reader.read_record(record) {
+                Ok(false) => Ok(None),
+                Ok(true) => {
+                    // The csv crate skips blank lines but reports a record
+                    // that follows them at the first blank line, so the
+                    // start is worked back from where the record ended:
+                    // the line before the reader's position, less the
+                    // newlines inside quoted fields. (Only a last record
+                    // with no line break after it, following blank lines,
+                    // is still reported early.)
+                    let reported = record.position().map_or(0, csv::Position::line);
+                    let inner = record.as_slice().bytes().filter(|&b| b == b'\n').count();
+                    let ended = reader.position().line().saturating_sub(1);
+                    let line = reported.max(ended.saturating_sub(inner as u64));
+                    Ok(Some((line, Ok(Row::Csv(record, columns)))))
+                }
+                Err(error) => {
+                    let line = error.position().map_or(0, csv::Position::line);
+                    match error.kind() {
+                        csv::ErrorKind::Utf8 { .. } => Ok(Some((
+                            line,
+                            Err("the row is not valid UTF-8 text".to_string()),
+                        ))),
+                        _ => Err(read_error(&error)),
                     }
                 }
             },
@@ -163,6 +170,8 @@ impl<R: Read> RowReader<R> {
 /// written, `null` as empty.
 fn json_values(text: &str, values: &mut HashMap<String, String>) -> Result<(), String> {
     values.clear();
+    // Only the first line can carry a byte-order mark; it is not JSON.
+    let text = text.trim_start_matches('\u{feff}');
     let object: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(text).map_err(|e| format!("the line is not a JSON object: {e}"))?;
     for (key, value) in object {
@@ -205,12 +214,14 @@ mod tests {
 
     #[test]
     fn csv_lines_count_the_header_and_quoted_newlines() {
-        let text = "b, A\n1,x\n\n\"2\nmore\",y\n3\n";
+        let text = "\u{feff}b, A\n1,x\n\n\"2\nmore\",y\n3\n";
         let rows = RowReader::new(text.as_bytes(), ImportFormat::Csv, &["a"]).unwrap();
         assert_eq!(
             lines(rows, "a"),
             [(2, "x".into()), (4, "y".into()), (6, "-".into())]
         );
+        let last = RowReader::new("a\nx\ny".as_bytes(), ImportFormat::Csv, &["a"]).unwrap();
+        assert_eq!(lines(last, "a"), [(2, "x".into()), (3, "y".into())]);
         let err = RowReader::new(text.as_bytes(), ImportFormat::Csv, &["a", "id", "c"])
             .err()
             .unwrap();

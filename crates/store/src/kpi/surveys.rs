@@ -10,11 +10,10 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::import::{Applied, BatchCtx};
-use super::interactions::placeholders;
 use super::rollups::{Deltas, RollupKey};
 use super::rows::Row as FileRow;
-use super::{Rejection, nanos, out_of_range};
-use crate::db::Tx;
+use super::{Rejection, nanos, out_of_range, placeholders};
+use crate::db::{Backend, Tx};
 use crate::error::{StoreError, StoreResult};
 
 /// Parses one file row and checks that its time fits the database.
@@ -90,8 +89,8 @@ async fn apply(tx: &mut Tx, ctx: &BatchCtx, batch: Vec<(u64, Survey)>) -> StoreR
         .collect();
     interaction_ids.sort_unstable();
     interaction_ids.dedup();
-    let keys = load_keys(tx, &interaction_ids).await?;
-    let existing = load_existing(tx, &interaction_ids).await?;
+    let keys = load_keys(tx, ctx.backend, &interaction_ids).await?;
+    let existing = load_existing(tx, ctx.backend, &interaction_ids).await?;
 
     let mut deltas = Deltas::default();
     let mut rows = Vec::with_capacity(records.len());
@@ -123,8 +122,8 @@ async fn apply(tx: &mut Tx, ctx: &BatchCtx, batch: Vec<(u64, Survey)>) -> StoreR
         deltas.add(key, &counts);
         rows.push((*line, survey, at));
     }
-    upsert(tx, ctx.run_id, &rows).await?;
-    deltas.write(tx).await?;
+    upsert(tx, ctx, &rows).await?;
+    deltas.write(tx, ctx.backend).await?;
     Ok(applied)
 }
 
@@ -138,12 +137,16 @@ fn duplicate(line: u64, first: u64) -> Rejection {
 }
 
 /// The rollup key of each interaction that exists.
-async fn load_keys(tx: &mut Tx, ids: &[&str]) -> StoreResult<HashMap<String, RollupKey>> {
+async fn load_keys(
+    tx: &mut Tx,
+    backend: Backend,
+    ids: &[&str],
+) -> StoreResult<HashMap<String, RollupKey>> {
     let mut out = HashMap::new();
     for chunk in ids.chunks(5000) {
         let sql = format!(
             "SELECT id, day, agent_id, queue, channel, topic FROM interactions WHERE id IN ({})",
-            placeholders(1, chunk.len())
+            placeholders(backend, 1, chunk.len())
         );
         let mut query = sqlx::query(&sql);
         for id in chunk {
@@ -171,13 +174,17 @@ async fn load_keys(tx: &mut Tx, ids: &[&str]) -> StoreResult<HashMap<String, Rol
 }
 
 /// Every stored survey of these interactions, by (interaction, response time).
-async fn load_existing(tx: &mut Tx, ids: &[&str]) -> StoreResult<HashMap<(String, i64), Existing>> {
+async fn load_existing(
+    tx: &mut Tx,
+    backend: Backend,
+    ids: &[&str],
+) -> StoreResult<HashMap<(String, i64), Existing>> {
     let mut out = HashMap::new();
     for chunk in ids.chunks(5000) {
         let sql = format!(
             "SELECT interaction_id, responded_at, csat, nps, ces, import_run, import_line \
              FROM surveys WHERE interaction_id IN ({})",
-            placeholders(1, chunk.len())
+            placeholders(backend, 1, chunk.len())
         );
         let mut query = sqlx::query(&sql);
         for id in chunk {
@@ -197,11 +204,11 @@ async fn load_existing(tx: &mut Tx, ids: &[&str]) -> StoreResult<HashMap<(String
     Ok(out)
 }
 
-async fn upsert(tx: &mut Tx, run_id: i64, rows: &[(u64, &Survey, i64)]) -> StoreResult<()> {
+async fn upsert(tx: &mut Tx, ctx: &BatchCtx, rows: &[(u64, &Survey, i64)]) -> StoreResult<()> {
     const N: usize = 8;
     for chunk in rows.chunks(2000) {
         let values: Vec<String> = (0..chunk.len())
-            .map(|i| format!("({})", placeholders(N * i + 1, N)))
+            .map(|i| format!("({})", placeholders(ctx.backend, N * i + 1, N)))
             .collect();
         let sql = format!(
             "INSERT INTO surveys (interaction_id, responded_at, csat, nps, ces, comment, import_run, import_line) \
@@ -219,7 +226,7 @@ async fn upsert(tx: &mut Tx, run_id: i64, rows: &[(u64, &Survey, i64)]) -> Store
                 .bind(survey.nps.map(|s| i64::from(s.get())))
                 .bind(survey.ces.map(|s| i64::from(s.get())))
                 .bind(survey.comment.as_deref())
-                .bind(run_id)
+                .bind(ctx.run_id)
                 .bind(i64::try_from(line).unwrap_or(i64::MAX));
         }
         query.execute(&mut **tx).await?;
