@@ -293,7 +293,7 @@ async fn load_by_ids(
             "SELECT {COLUMNS} FROM interactions i WHERE i.id IN ({})",
             placeholders(backend, 1, chunk.len())
         );
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query(&sql).persistent(false);
         for id in chunk {
             query = query.bind(*id);
         }
@@ -332,7 +332,7 @@ async fn load_cases(
                  AND i.{column} >= k.column3 AND i.{column} <= k.column4",
                 values.join(", ")
             );
-            let mut query = sqlx::query(&sql);
+            let mut query = sqlx::query(&sql).persistent(false);
             for ((customer, topic), (lo, hi)) in chunk {
                 query = query
                     .bind(customer.as_str())
@@ -368,7 +368,7 @@ async fn move_surveys(
             "SELECT interaction_id, csat, nps, ces FROM surveys WHERE interaction_id IN ({})",
             placeholders(backend, 1, chunk.len())
         );
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query(&sql).persistent(false);
         for id in chunk {
             query = query.bind(id.as_str());
         }
@@ -422,7 +422,7 @@ async fn upsert(
             values.join(", "),
             updates.join(", ")
         );
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query(&sql).persistent(chunk.len() == 1000);
         for &(line, i, day, fcr) in chunk {
             query = query
                 .bind(i.id())

@@ -140,6 +140,11 @@ pub struct ImportReport {
 /// Placeholders for `n` parameters numbered from `start`, for the
 /// statements built per batch.
 ///
+/// Statements whose size varies from batch to batch are run with
+/// `persistent(false)`: cached, each distinct one would keep a prepared
+/// statement of thousands of parameters per connection, and memory would
+/// grow with the number of batches.
+///
 /// SQLite gets anonymous `?`: it treats `$N` as a named parameter and looks
 /// each one up in a list while parsing, which is quadratic in a statement of
 /// thousands of parameters (seconds per batch). PostgreSQL needs `$N`.

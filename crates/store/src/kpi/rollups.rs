@@ -177,7 +177,7 @@ impl Deltas {
                 .map(|c| format!("{c} = kpi_rollups.{c} + excluded.{c}"))
                 .collect();
             sql.push_str(&sets.join(", "));
-            let mut query = sqlx::query(&sql);
+            let mut query = sqlx::query(&sql).persistent(chunk.len() == 1000);
             for (key, delta) in chunk {
                 query = query
                     .bind(key.day.to_string())

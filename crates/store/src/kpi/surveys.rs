@@ -148,7 +148,7 @@ async fn load_keys(
             "SELECT id, day, agent_id, queue, channel, topic FROM interactions WHERE id IN ({})",
             placeholders(backend, 1, chunk.len())
         );
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query(&sql).persistent(false);
         for id in chunk {
             query = query.bind(*id);
         }
@@ -186,7 +186,7 @@ async fn load_existing(
              FROM surveys WHERE interaction_id IN ({})",
             placeholders(backend, 1, chunk.len())
         );
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query(&sql).persistent(false);
         for id in chunk {
             query = query.bind(*id);
         }
@@ -217,7 +217,7 @@ async fn upsert(tx: &mut Tx, ctx: &BatchCtx, rows: &[(u64, &Survey, i64)]) -> St
              import_run = excluded.import_run, import_line = excluded.import_line",
             values.join(", ")
         );
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query(&sql).persistent(chunk.len() == 2000);
         for &(line, survey, at) in chunk {
             query = query
                 .bind(survey.interaction_id.as_str())
