@@ -53,6 +53,10 @@ enum Command {
     Allocate(commands::allocate::AllocateArgs),
     /// Agents needed per interval by Erlang C or A (see docs/staffing.md).
     Staffing(commands::staffing::StaffingArgs),
+    /// Import interactions or surveys from a CSV or NDJSON file (see docs/imports.md).
+    Import(commands::import::ImportArgs),
+    /// KPIs for a period, grouped as asked (see docs/kpis.md).
+    Kpi(commands::kpi::KpiArgs),
 }
 
 fn main() -> ExitCode {
@@ -150,6 +154,16 @@ async fn run(cli: Cli) -> CliResult {
             commands::accounts::token_create(args, &db, out).await
         }
         Command::Allocate(args) => commands::allocate::run(args, out),
+        Command::Import(args) => {
+            let db = open_database(&cli, &file).await?;
+            let result = commands::import::run(args, &db, out).await;
+            db.close().await;
+            result
+        }
+        Command::Kpi(args) => {
+            let db = open_database(&cli, &file).await?;
+            commands::kpi::run(args, &db, out).await
+        }
         Command::Staffing(args) => commands::staffing::run(args, out),
         Command::Audit(AuditCommand::Verify { json }) => {
             let db = open_database(&cli, &file).await?;

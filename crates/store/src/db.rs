@@ -28,7 +28,10 @@ pub struct Db {
 /// An open write transaction.
 pub type Tx = Transaction<'static, sqlx::Any>;
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "foundation", include_str!("../migrations/0001_foundation.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
+    (2, "interactions", include_str!("../migrations/0002_interactions.sql")),
+];
 
 impl Db {
     /// Connects to `url` (`sqlite://PATH` or `postgres://...`), creating a SQLite

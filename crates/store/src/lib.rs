@@ -8,6 +8,7 @@ pub mod cache;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod kpi;
 pub mod org;
 pub mod people;
 pub mod sites;

@@ -1,0 +1,249 @@
+//! The KPI report: rollup rows summed by any list of group keys.
+//!
+//! The database sums the rollups grouped by the columns the keys need (a
+//! `week` or `month` grouping uses the stored week and month of each day), so
+//! it returns one row per group, or per (day, agent) when teams are involved:
+//! an agent's team is looked up for each day from the membership history, in
+//! memory, and the rows regrouped with `KpiCounts::merge`. Interactions are
+//! never read.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crewdeck_core::kpi::{Channel, GroupBy, KpiCounts, KpiRow};
+use jiff::civil::Date;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use sqlx::Row;
+
+use super::rollups::{COUNT_COLUMNS, counts_from_row};
+use crate::db::Db;
+use crate::error::{StoreError, StoreResult};
+
+/// What to report on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KpiQuery {
+    /// First local date, inclusive.
+    pub from: Date,
+    /// Last local date, inclusive.
+    pub to: Date,
+    /// The group keys, in output order; empty for one row for the whole period.
+    pub group_by: Vec<GroupBy>,
+    /// Only contacts whose agent was in the team of this name (any letter
+    /// case) on the contact's date.
+    pub team: Option<String>,
+    /// Only this queue.
+    pub queue: Option<String>,
+    /// Only this channel.
+    pub channel: Option<Channel>,
+}
+
+/// One row of the report: the group's keys and its KPIs.
+///
+/// Serialises as one flat object: each key under its token (`agent`, `week`,
+/// …, `null` for contacts nobody answered or an agent with no team), then the
+/// fields of [`KpiRow`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KpiGroupRow {
+    /// The group's keys, in the order asked for.
+    #[serde(flatten)]
+    pub keys: GroupKeys,
+    /// The KPIs.
+    #[serde(flatten)]
+    pub row: KpiRow,
+}
+
+/// Group keys in the order asked for, serialised as a map.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupKeys(pub Vec<(GroupBy, Option<String>)>);
+
+impl Serialize for GroupKeys {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (by, value) in &self.0 {
+            map.serialize_entry(by.as_str(), value)?;
+        }
+        map.end()
+    }
+}
+
+impl KpiGroupRow {
+    /// The value of one key, if the report is grouped by it.
+    pub fn key(&self, by: GroupBy) -> Option<&str> {
+        self.keys.0.iter().find(|(b, _)| *b == by).and_then(|(_, v)| v.as_deref())
+    }
+}
+
+/// Computes the report from the rollups. Rows are sorted by their keys, with
+/// `null` keys first. Fails with a field error when `to` is before `from` or
+/// no team has the name given.
+pub async fn report(db: &Db, query: &KpiQuery) -> StoreResult<Vec<KpiGroupRow>> {
+    if query.to < query.from {
+        return Err(StoreError::field(
+            "to",
+            format!("the period ends ({}) before it starts ({}); swap the dates", query.to, query.from),
+        ));
+    }
+    let team_filter = match &query.team {
+        Some(name) => Some(team_id(db, name).await?),
+        None => None,
+    };
+    let needs_team = team_filter.is_some() || query.group_by.contains(&GroupBy::Team);
+    let mut columns: Vec<&str> = Vec::new();
+    let mut need = |column: &'static str| {
+        if !columns.contains(&column) {
+            columns.push(column);
+        }
+    };
+    for by in &query.group_by {
+        match by {
+            GroupBy::Agent => need("agent_id"),
+            GroupBy::Queue => need("queue"),
+            GroupBy::Channel => need("channel"),
+            GroupBy::Topic => need("topic"),
+            GroupBy::Day => need("day"),
+            GroupBy::Week => need("week"),
+            GroupBy::Month => need("month"),
+            GroupBy::Team => {
+                need("day");
+                need("agent_id");
+            }
+        }
+    }
+    if needs_team {
+        need("day");
+        need("agent_id");
+    }
+    let sums: Vec<String> = COUNT_COLUMNS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}")).collect();
+    let mut select = columns.clone();
+    let joined_sums = sums.join(", ");
+    select.push(&joined_sums);
+    let mut sql = format!("SELECT {} FROM kpi_rollups WHERE day >= $1 AND day <= $2", select.join(", "));
+    let mut n = 2;
+    if query.queue.is_some() {
+        n += 1;
+        sql.push_str(&format!(" AND queue = ${n}"));
+    }
+    if query.channel.is_some() {
+        n += 1;
+        sql.push_str(&format!(" AND channel = ${n}"));
+    }
+    if !columns.is_empty() {
+        sql.push_str(&format!(" GROUP BY {}", columns.join(", ")));
+    }
+    let mut sql_query = sqlx::query(&sql).bind(query.from.to_string()).bind(query.to.to_string());
+    if let Some(queue) = &query.queue {
+        sql_query = sql_query.bind(queue.as_str());
+    }
+    if let Some(channel) = query.channel {
+        sql_query = sql_query.bind(channel.as_str());
+    }
+    let rows = sql_query.fetch_all(db.pool()).await?;
+    let teams = if needs_team { Some(Teams::load(db).await?) } else { None };
+
+    let mut groups: BTreeMap<Vec<Option<String>>, KpiCounts> = BTreeMap::new();
+    for row in &rows {
+        let text = |column: &str| -> StoreResult<String> {
+            if columns.contains(&column) { Ok(row.try_get(column)?) } else { Ok(String::new()) }
+        };
+        let team = match &teams {
+            Some(teams) => teams.on(&text("agent_id")?, &text("day")?),
+            None => None,
+        };
+        if team_filter.is_some() && team.map(|(id, _)| id) != team_filter {
+            continue;
+        }
+        let mut key = Vec::with_capacity(query.group_by.len());
+        for by in &query.group_by {
+            key.push(match by {
+                GroupBy::Agent => Some(text("agent_id")?).filter(|a| !a.is_empty()),
+                GroupBy::Team => team.map(|(_, name)| name.to_string()),
+                GroupBy::Queue => Some(text("queue")?),
+                GroupBy::Channel => Some(text("channel")?),
+                GroupBy::Topic => Some(text("topic")?),
+                GroupBy::Day => Some(text("day")?),
+                GroupBy::Week => Some(text("week")?),
+                GroupBy::Month => Some(text("month")?),
+            });
+        }
+        groups.entry(key).or_default().merge(&counts_from_row(row)?);
+    }
+    if query.group_by.is_empty() {
+        // The whole period is one row even with no data: zero counts, null rates.
+        groups.entry(Vec::new()).or_default();
+    } else {
+        groups.retain(|_, counts| counts.contacts > 0);
+    }
+    Ok(groups
+        .into_iter()
+        .map(|(key, counts)| KpiGroupRow {
+            keys: GroupKeys(query.group_by.iter().copied().zip(key).collect()),
+            row: counts.derive(),
+        })
+        .collect())
+}
+
+async fn team_id(db: &Db, name: &str) -> StoreResult<i64> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM teams WHERE LOWER(name) = LOWER($1) ORDER BY id")
+        .bind(name.trim())
+        .fetch_optional(db.pool())
+        .await?;
+    id.ok_or_else(|| {
+        StoreError::field("team", format!("no team is called \u{201c}{name}\u{201d}; check the name on the Teams page"))
+    })
+}
+
+/// A membership: first day, last day (`None` while current), team id and name.
+type Membership = (String, Option<String>, i64, String);
+
+/// Who each agent id is, and which team each person was in when.
+struct Teams {
+    by_agent_id: HashMap<String, i64>,
+    by_email: HashMap<String, i64>,
+    memberships: HashMap<i64, Vec<Membership>>,
+}
+
+impl Teams {
+    async fn load(db: &Db) -> StoreResult<Self> {
+        let by_agent_id = sqlx::query_as::<_, (String, i64)>("SELECT agent_id, person_id FROM agent_ids")
+            .fetch_all(db.pool())
+            .await?
+            .into_iter()
+            .collect();
+        let by_email = sqlx::query_as::<_, (String, i64)>("SELECT email, id FROM people")
+            .fetch_all(db.pool())
+            .await?
+            .into_iter()
+            .map(|(email, id)| (email.to_lowercase(), id))
+            .collect();
+        let rows = sqlx::query(
+            "SELECT m.person_id, m.from_date, m.to_date, m.team_id, t.name FROM team_memberships m \
+             JOIN teams t ON t.id = m.team_id ORDER BY m.team_id, m.id",
+        )
+        .fetch_all(db.pool())
+        .await?;
+        let mut memberships: HashMap<i64, Vec<Membership>> = HashMap::new();
+        for row in rows {
+            memberships.entry(row.try_get("person_id")?).or_default().push((
+                row.try_get("from_date")?,
+                row.try_get("to_date")?,
+                row.try_get("team_id")?,
+                row.try_get("name")?,
+            ));
+        }
+        Ok(Self { by_agent_id, by_email, memberships })
+    }
+
+    /// The agent's team on `day` (ISO dates compare as text). With several
+    /// memberships on one day, the team created first.
+    fn on(&self, agent_id: &str, day: &str) -> Option<(i64, &str)> {
+        if agent_id.is_empty() {
+            return None;
+        }
+        let person = self.by_agent_id.get(agent_id).or_else(|| self.by_email.get(&agent_id.to_lowercase()))?;
+        self.memberships
+            .get(person)?
+            .iter()
+            .find(|(from, to, _, _)| from.as_str() <= day && to.as_deref().is_none_or(|to| to >= day))
+            .map(|(_, _, id, name)| (*id, name.as_str()))
+    }
+}

@@ -1,0 +1,206 @@
+//! The rollup table: additive counts per local day, agent, queue, channel and
+//! topic, changed only by signed deltas inside an import's batch transaction.
+
+use std::collections::HashMap;
+
+use crewdeck_core::kpi::{GroupBy, KpiCounts};
+use jiff::civil::Date;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::placeholders;
+use crate::db::{Backend, Tx};
+use crate::error::{StoreError, StoreResult};
+
+/// The count columns, in the order of [`to_array`] and [`from_array`].
+pub(crate) const COUNT_COLUMNS: [&str; 17] = [
+    "contacts",
+    "short_abandons",
+    "answered",
+    "answered_within_t",
+    "abandoned",
+    "abandoned_within_t",
+    "wait_ms",
+    "handled",
+    "handle_ms",
+    "fcr_resolved",
+    "csat_responses",
+    "csat_satisfied",
+    "nps_responses",
+    "nps_promoters",
+    "nps_detractors",
+    "ces_responses",
+    "ces_sum",
+];
+
+/// The counts as an array in [`COUNT_COLUMNS`] order.
+pub(crate) fn to_array(c: &KpiCounts) -> [u64; 17] {
+    [
+        c.contacts,
+        c.short_abandons,
+        c.answered,
+        c.answered_within_t,
+        c.abandoned,
+        c.abandoned_within_t,
+        c.wait_ms,
+        c.handled,
+        c.handle_ms,
+        c.fcr_resolved,
+        c.csat_responses,
+        c.csat_satisfied,
+        c.nps_responses,
+        c.nps_promoters,
+        c.nps_detractors,
+        c.ces_responses,
+        c.ces_sum,
+    ]
+}
+
+/// Counts from an array in [`COUNT_COLUMNS`] order.
+pub(crate) fn from_array(a: [u64; 17]) -> KpiCounts {
+    let [
+        contacts,
+        short_abandons,
+        answered,
+        answered_within_t,
+        abandoned,
+        abandoned_within_t,
+        wait_ms,
+        handled,
+        handle_ms,
+        fcr_resolved,
+        csat_responses,
+        csat_satisfied,
+        nps_responses,
+        nps_promoters,
+        nps_detractors,
+        ces_responses,
+        ces_sum,
+    ] = a;
+    KpiCounts {
+        contacts,
+        short_abandons,
+        answered,
+        answered_within_t,
+        abandoned,
+        abandoned_within_t,
+        wait_ms,
+        handled,
+        handle_ms,
+        fcr_resolved,
+        csat_responses,
+        csat_satisfied,
+        nps_responses,
+        nps_promoters,
+        nps_detractors,
+        ces_responses,
+        ces_sum,
+    }
+}
+
+/// Reads the summed count columns of a report query (`Option` because a sum
+/// over no rows is NULL).
+pub(crate) fn counts_from_row(row: &AnyRow) -> StoreResult<KpiCounts> {
+    let mut out = [0u64; 17];
+    for (slot, column) in out.iter_mut().zip(COUNT_COLUMNS) {
+        let value: Option<i64> = row.try_get(column)?;
+        *slot = u64::try_from(value.unwrap_or(0))
+            .map_err(|_| StoreError::Corrupt(format!("the KPI rollups hold a negative {column}")))?;
+    }
+    Ok(from_array(out))
+}
+
+/// Where one interaction (and its surveys) is counted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct RollupKey {
+    /// Local date of `arrived_at`.
+    pub day: Date,
+    /// The agent, `""` for none.
+    pub agent_id: String,
+    /// The queue.
+    pub queue: String,
+    /// The channel's stable name.
+    pub channel: &'static str,
+    /// The topic.
+    pub topic: String,
+}
+
+/// Signed changes to rollup rows, gathered over a batch and written at once.
+#[derive(Debug, Default)]
+pub(crate) struct Deltas(HashMap<RollupKey, [i64; 17]>);
+
+impl Deltas {
+    /// Adds `counts` at `key`.
+    pub(crate) fn add(&mut self, key: &RollupKey, counts: &KpiCounts) {
+        self.apply(key, counts, 1);
+    }
+
+    /// Takes `counts` back at `key`.
+    pub(crate) fn sub(&mut self, key: &RollupKey, counts: &KpiCounts) {
+        self.apply(key, counts, -1);
+    }
+
+    fn apply(&mut self, key: &RollupKey, counts: &KpiCounts, sign: i64) {
+        let slot = self.0.entry(key.clone()).or_insert([0; 17]);
+        for (s, v) in slot.iter_mut().zip(to_array(counts)) {
+            // Counts of one batch are far below i64::MAX; saturating keeps a
+            // corrupt input from panicking.
+            *s = s.saturating_add(sign.saturating_mul(i64::try_from(v).unwrap_or(i64::MAX)));
+        }
+    }
+
+    /// Writes every non-zero delta with one upsert per chunk of keys.
+    pub(crate) async fn write(self, tx: &mut Tx, backend: Backend) -> StoreResult<()> {
+        let changed: Vec<(RollupKey, [i64; 17])> =
+            self.0.into_iter().filter(|(_, d)| d.iter().any(|&v| v != 0)).collect();
+        // 24 parameters a row; SQLite allows 32 766 in one statement.
+        for chunk in changed.chunks(1000) {
+            let mut sql = String::from("INSERT INTO kpi_rollups (day, agent_id, queue, channel, topic, week, month");
+            for column in COUNT_COLUMNS {
+                sql.push_str(", ");
+                sql.push_str(column);
+            }
+            sql.push_str(") VALUES ");
+            let rows: Vec<String> =
+                (0..chunk.len()).map(|i| format!("({})", placeholders(backend, 24 * i + 1, 24))).collect();
+            sql.push_str(&rows.join(", "));
+            sql.push_str(" ON CONFLICT (day, agent_id, queue, channel, topic) DO UPDATE SET ");
+            let sets: Vec<String> =
+                COUNT_COLUMNS.iter().map(|c| format!("{c} = kpi_rollups.{c} + excluded.{c}")).collect();
+            sql.push_str(&sets.join(", "));
+            let mut query = sqlx::query(&sql).persistent(chunk.len() == 1000);
+            for (key, delta) in chunk {
+                query = query
+                    .bind(key.day.to_string())
+                    .bind(key.agent_id.as_str())
+                    .bind(key.queue.as_str())
+                    .bind(key.channel)
+                    .bind(key.topic.as_str())
+                    .bind(GroupBy::Week.period_key(key.day).unwrap_or_default())
+                    .bind(GroupBy::Month.period_key(key.day).unwrap_or_default());
+                for &value in delta {
+                    query = query.bind(value);
+                }
+            }
+            query.execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrays_round_trip_every_field() {
+        let mut values = [0u64; 17];
+        for (i, v) in values.iter_mut().enumerate() {
+            *v = i as u64 + 1;
+        }
+        let counts = from_array(values);
+        assert_eq!(to_array(&counts), values);
+        assert_eq!(counts.ces_sum, 17);
+        assert_eq!(counts.contacts, 1);
+    }
+}
