@@ -200,3 +200,30 @@ async fn every_page_a_role_may_open_renders() {
         "metrics count routes by template"
     );
 }
+
+#[tokio::test]
+async fn administrators_do_not_see_skill_levels() {
+    let app = TestApp::demo().await;
+    let leader = app.caller(Role::TeamLeader).await;
+    let member = people::list(
+        &app.db,
+        &Scope::Teams { team_ids: leader.actor_teams(&app).await, own: None },
+        None,
+        common::TODAY,
+    )
+    .await
+    .expect("members")[0]
+        .id;
+    let as_leader = app.get(&format!("/people/{member}"), Some(&leader)).await;
+    assert!(as_leader.body.contains(r#"id="skills""#), "the leader sees the skills section");
+    let admin = app.caller(Role::Admin).await;
+    let as_admin = app.get(&format!("/people/{member}"), Some(&admin)).await;
+    assert_eq!(as_admin.status, StatusCode::OK);
+    assert!(
+        !as_admin.body.contains(r#"id="skills""#) && !as_admin.body.contains(r#"id="goals""#),
+        "no performance content for admins"
+    );
+    let token = app.token(Role::Admin).await;
+    let detail = app.api(Method::GET, &format!("/api/v1/people/{member}"), &token, None).await.json();
+    assert_eq!(detail["skills"], serde_json::json!([]));
+}

@@ -52,11 +52,13 @@ pub enum Action {
     ManageSettings,
     /// Export everything held about a person (subject access requests).
     ExportPersonalData,
+    /// See a person's skill levels, learning goals and capacity.
+    ViewPersonSkills,
 }
 
 impl Action {
     /// Every action, for tests that must cover them all.
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 19] = [
         Action::ViewHome,
         Action::ManageOwnAccount,
         Action::ListPeople,
@@ -75,6 +77,7 @@ impl Action {
         Action::ViewAudit,
         Action::ManageSettings,
         Action::ExportPersonalData,
+        Action::ViewPersonSkills,
     ];
 }
 
@@ -168,6 +171,11 @@ pub fn role_access(role: Role, action: Action) -> Access {
         (A::ManageUsers | A::ViewAudit | A::ManageSettings, Role::Admin) => All,
 
         (A::ExportPersonalData, Role::Hr | Role::Admin) => All,
+
+        (A::ViewPersonSkills, Role::Agent) => Own,
+        (A::ViewPersonSkills, Role::TeamLeader) => Team,
+        (A::ViewPersonSkills, Role::OpsManager | Role::Hr) => All,
+        (A::ViewPersonSkills, Role::Admin) => None,
         (A::ExportPersonalData, Role::Agent | Role::TeamLeader | Role::OpsManager) => None,
         (
             A::ManageUsers | A::ViewAudit | A::ManageSettings,

@@ -159,11 +159,13 @@ pub async fn get(
         Subject::Person { team_ids, .. } => team_ids,
         _ => Vec::new(),
     };
+    // Skills are performance data: only those who may see them get them.
+    let see_skills = session.may(Action::ViewPersonSkills, &Subject::Person { id, team_ids: team_ids.clone() });
     Ok(Json(PersonDetail {
         person: people::get(&state.db, id).await?,
         team_ids,
-        skills: skills::of_person(&state.db, id).await?,
-        learning_goals: skills::goals_of(&state.db, id).await?,
+        skills: if see_skills { skills::of_person(&state.db, id).await? } else { Vec::new() },
+        learning_goals: if see_skills { skills::goals_of(&state.db, id).await? } else { Vec::new() },
     }))
 }
 
