@@ -181,6 +181,14 @@ impl Network {
     }
 
     /// Breadth-first levels over admissible arcs; true if the sink is reached.
+    ///
+    /// Stops as soon as the sink is labelled. By then every node closer to the
+    /// source than the sink is labelled (breadth-first order), and a node labelled
+    /// later could only be at the sink's distance or beyond, which no
+    /// level-increasing path to the sink can use: the blocking flow would only
+    /// enter and abandon it. So the flow pushed is exactly the same, without a
+    /// sweep of the rest of the residual network per round (on the 10,000-item
+    /// benchmark that sweep was most of the solve time).
     fn levels(&self, level: &mut [i32], queue: &mut VecDeque<usize>) -> bool {
         level.fill(-1);
         queue.clear();
@@ -192,6 +200,9 @@ impl Network {
                 let v = self.head[e] as usize;
                 if level[v] < 0 && self.admissible(u, e) {
                     level[v] = level[u] + 1;
+                    if v == self.sink as usize {
+                        return true;
+                    }
                     queue.push_back(v);
                 }
             }

@@ -7,11 +7,13 @@
 //! the lexicographic optimum of assigned counts by priority exactly, and among
 //! those optima minimises the secondary objective of docs/allocation.md. Each
 //! assignment carries a rationale; [`why_not`] answers for any agent.
+//! [`pull`] serves one agent at a time: the next item it may take.
 
 mod explain;
 mod flow;
 mod model;
 mod parse;
+pub mod pull;
 mod result;
 mod rules;
 mod solve;

@@ -5,6 +5,7 @@
 mod brute;
 mod large;
 mod parse;
+mod pull;
 mod rules;
 
 use serde_json::{Value, json};
