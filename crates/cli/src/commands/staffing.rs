@@ -4,20 +4,20 @@
 //! Every decimal flag is taken as text and parsed exactly, so that the occupancy
 //! cap and the shrinkage ceiling are decided on the digits as typed. Nothing is
 //! written to stdout until every interval has been computed, so bad input never
-//! leaves half an answer behind.
+//! leaves half an answer behind; the answer is then written through one buffer,
+//! serialising row by row (a batch can be tens of thousands of rows).
 
 mod report;
 
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use crewdeck_core::fields::{FieldError, FieldErrors};
 use crewdeck_core::staffing::{
     ChainTooLarge, Decimal, IntervalLength, IntervalLoad, Model, OccupancyCap, PositiveSeconds, ServiceLevelTarget,
     Shrinkage, StaffingPlan, StaffingRequest, Targets, plan,
 };
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::error::{CliError, CliResult};
 
@@ -94,24 +94,42 @@ struct JsonRow<'a> {
     abandon_rate: Option<Option<f64>>,
 }
 
+/// Every row of a batch as a JSON array, serialised one row at a time rather
+/// than collected first.
+struct JsonRows<'a>(&'a [Row]);
+
+impl Serialize for JsonRows<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(json_row))
+    }
+}
+
 /// Runs the command, writing the answer to `out`.
 pub fn run(args: &StaffingArgs, out: &mut dyn Write) -> CliResult {
     let settings = settings(args)?;
+    // Stdout is line-buffered: unbuffered, a pretty-printed batch would cost a
+    // write per line. 64 KiB rather than the default 8 KiB, as a batch answer
+    // runs to megabytes. Nothing is written before every row is computed.
+    let mut out = BufWriter::with_capacity(1 << 16, out);
     match &args.input {
         None => {
             let row = single(args, &settings)?;
-            if args.json { write_json(out, &json_row(&row)) } else { report::single(out, &row).map_err(write_failed) }
+            if args.json {
+                write_json(&mut out, &json_row(&row))?
+            } else {
+                report::single(&mut out, &row).map_err(write_failed)?
+            }
         }
         Some(path) => {
             let rows = batch(path, &settings)?;
             if args.json {
-                let json: Vec<JsonRow<'_>> = rows.iter().map(json_row).collect();
-                write_json(out, &json)
+                write_json(&mut out, &JsonRows(&rows))?
             } else {
-                report::batch(out, &rows, &settings.model).map_err(write_failed)
+                report::batch(&mut out, &rows, &settings.model).map_err(write_failed)?
             }
         }
     }
+    out.flush().map_err(write_failed)
 }
 
 fn settings(args: &StaffingArgs) -> Result<Settings, CliError> {
@@ -184,11 +202,16 @@ fn batch(path: &Path, settings: &Settings) -> Result<Vec<Row>, CliError> {
         )));
     }
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
+    // One record, refilled per line, instead of a fresh one per row.
+    let mut record = csv::StringRecord::new();
+    loop {
+        let more = reader.read_record(&mut record).map_err(|e| {
             let line = e.position().map_or(0, csv::Position::line);
             CliError::input(format!("{file}, line {line}: {e}"))
         })?;
+        if !more {
+            break;
+        }
         let line = record.position().map_or(0, csv::Position::line);
         let at_line = |error: FieldError| CliError::input(format!("{file}, line {line}, {error}"));
         let start = record.get(0).unwrap_or("").trim();
@@ -249,10 +272,15 @@ fn json_row(row: &Row) -> JsonRow<'_> {
     }
 }
 
-fn write_json(out: &mut dyn Write, value: &impl Serialize) -> CliResult {
-    let mut text = serde_json::to_string_pretty(value).context("could not encode the answer as JSON")?;
-    text.push('\n');
-    out.write_all(text.as_bytes()).map_err(write_failed)
+fn write_json(out: &mut impl Write, value: &impl Serialize) -> CliResult {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(|e| {
+        if e.is_io() {
+            write_failed(e.into())
+        } else {
+            CliError::Failure(anyhow::Error::new(e).context("could not encode the answer as JSON"))
+        }
+    })?;
+    out.write_all(b"\n").map_err(write_failed)
 }
 
 fn write_failed(error: std::io::Error) -> CliError {

@@ -23,6 +23,13 @@ pub struct Decimal {
 /// The most digits after the point that a [`Decimal`] keeps: 10^18 fits in `u64`.
 const MAX_SCALE: u32 = 18;
 
+/// Every whole number up to 2^53 is exact in `f64`.
+const EXACT_F64_INTEGERS: u64 = 1 << 53;
+
+/// 10^0 to 10^MAX_SCALE, each exact in `f64` (powers of ten are exact up to 10^22).
+const POWERS_OF_TEN: [f64; MAX_SCALE as usize + 1] =
+    [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18];
+
 impl Decimal {
     /// Zero.
     pub const ZERO: Decimal = Decimal { mantissa: 0, scale: 0 };
@@ -103,6 +110,18 @@ impl Decimal {
 
     /// The nearest `f64`, for the floating-point queueing formulas.
     pub fn to_f64(self) -> f64 {
+        // When the mantissa and 10^scale are both exact in `f64` (mantissa ≤ 2^53,
+        // scale ≤ 18 < 22), one IEEE division rounds the exact quotient once, so it
+        // gives the same nearest `f64` as parsing the text, without the string the
+        // parse needs. This runs once per interval in a batch.
+        if self.mantissa <= EXACT_F64_INTEGERS {
+            return self.mantissa as f64 / POWERS_OF_TEN[self.scale as usize];
+        }
+        self.to_f64_by_parsing()
+    }
+
+    /// The nearest `f64` through the standard library's correctly rounded parse.
+    fn to_f64_by_parsing(self) -> f64 {
         // One rounding in the parse of the exact decimal text is better than
         // two (mantissa to f64, then division).
         format!("{}e-{}", self.mantissa, self.scale)
@@ -119,8 +138,9 @@ impl PartialOrd for Decimal {
 
 impl Ord for Decimal {
     fn cmp(&self, other: &Self) -> Ordering {
-        BigNat::product(&[self.mantissa, other.denominator()])
-            .cmp(&BigNat::product(&[other.mantissa, self.denominator()]))
+        // A product of two u64 always fits in u128: no big numbers needed.
+        (u128::from(self.mantissa) * u128::from(other.denominator()))
+            .cmp(&(u128::from(other.mantissa) * u128::from(self.denominator())))
     }
 }
 
@@ -221,6 +241,26 @@ impl Ord for BigNat {
     }
 }
 
+/// The product of `factors` in `u128`, or `None` if it overflows.
+pub(crate) fn checked_product(factors: &[u64]) -> Option<u128> {
+    factors.iter().try_fold(1u128, |acc, &f| acc.checked_mul(u128::from(f)))
+}
+
+/// Exactly compares the product of `left` with the product of `right`.
+///
+/// Decided in `u128` whenever a product fits (every realistic input: volumes,
+/// handle times and shares with a few decimals), so the common case allocates
+/// nothing; [`BigNat`] is the fallback when both products overflow.
+pub(crate) fn compare_products(left: &[u64], right: &[u64]) -> Ordering {
+    match (checked_product(left), checked_product(right)) {
+        (Some(l), Some(r)) => l.cmp(&r),
+        // An overflowing product exceeds any product that fits.
+        (None, Some(_)) => Ordering::Greater,
+        (Some(_), None) => Ordering::Less,
+        (None, None) => BigNat::product(left).cmp(&BigNat::product(right)),
+    }
+}
+
 /// The smallest `n ≥ 0` for which the monotone predicate `holds` is true,
 /// searched from a floating-point `guess` that is off by at most a few units.
 ///
@@ -305,6 +345,25 @@ mod tests {
             let left = ab.mul(&BigNat::from_u128(u128::from(c)));
             let right = BigNat::from_u128(u128::from(a)).mul(&BigNat::product(&[b, c]));
             prop_assert_eq!(left, right);
+        }
+
+        #[test]
+        fn to_f64_fast_path_agrees_with_the_parse(m in any::<u64>(), s in 0u32..=18) {
+            let value = Decimal::normalised(m, s);
+            prop_assert_eq!(value.to_f64().to_bits(), value.to_f64_by_parsing().to_bits());
+            let small = Decimal::normalised(m % (EXACT_F64_INTEGERS + 1), s);
+            prop_assert_eq!(small.to_f64().to_bits(), small.to_f64_by_parsing().to_bits());
+        }
+
+        #[test]
+        fn compare_products_agrees_with_bignat(
+            left in proptest::collection::vec(any::<u64>(), 0..5),
+            right in proptest::collection::vec(any::<u64>(), 0..5),
+            small in proptest::collection::vec(0u64..1_000_000, 0..5),
+        ) {
+            for (l, r) in [(&left, &right), (&small, &right), (&left, &small), (&small, &small)] {
+                prop_assert_eq!(compare_products(l, r), BigNat::product(l).cmp(&BigNat::product(r)));
+            }
         }
 
         #[test]

@@ -1,7 +1,9 @@
 //! The inputs of a staffing calculation, each a type that can only hold a valid
 //! value (parse, don't validate).
 
-use super::exact::{BigNat, Decimal, smallest_from_guess};
+use std::cmp::Ordering;
+
+use super::exact::{Decimal, checked_product, compare_products, smallest_from_guess};
 use crate::fields::FieldError;
 
 /// The largest traffic accepted, in Erlangs. Erlang C is verified to 100,000
@@ -35,14 +37,16 @@ impl IntervalLength {
 /// The contacts of one interval: volume, average handle time and interval length.
 ///
 /// Holds the offered traffic, volume × AHT / interval length, exactly as a ratio
-/// of whole numbers, so that thresholds on it are decided without rounding.
+/// of whole numbers, so that thresholds on it are decided without rounding. The
+/// factors sit in fixed arrays (no heap), and the exact tests multiply them in
+/// `u128` unless that overflows (see [`compare_products`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IntervalLoad {
     volume: Decimal,
     aht_seconds: Decimal,
     length: IntervalLength,
-    traffic_numerator: Vec<u64>,
-    traffic_denominator: Vec<u64>,
+    traffic_numerator: [u64; 3],
+    traffic_denominator: [u64; 4],
 }
 
 impl IntervalLoad {
@@ -60,8 +64,8 @@ impl IntervalLoad {
             volume,
             aht_seconds,
             length,
-            traffic_numerator: vec![volume.mantissa(), aht_seconds.mantissa(), minutes.denominator()],
-            traffic_denominator: vec![60, minutes.mantissa(), volume.denominator(), aht_seconds.denominator()],
+            traffic_numerator: [volume.mantissa(), aht_seconds.mantissa(), minutes.denominator()],
+            traffic_denominator: [60, minutes.mantissa(), volume.denominator(), aht_seconds.denominator()],
         };
         if !load.traffic_at_most(MAX_TRAFFIC_ERLANGS, 1) {
             return Err(FieldError::new(
@@ -102,42 +106,66 @@ impl IntervalLoad {
         self.volume.is_zero() || self.aht_seconds.is_zero()
     }
 
+    /// The factors of traffic × `extra_denominator` (left) and of the traffic's
+    /// denominator × `extra_numerator` (right), for comparing traffic with
+    /// `extra_numerator / extra_denominator`.
+    fn cross_factors(&self, extra_denominator: [u64; 1], extra_numerator: [u64; 2]) -> ([u64; 4], [u64; 6]) {
+        let [n0, n1, n2] = self.traffic_numerator;
+        let [d0, d1, d2, d3] = self.traffic_denominator;
+        let [e0] = extra_denominator;
+        let [f0, f1] = extra_numerator;
+        ([n0, n1, n2, e0], [d0, d1, d2, d3, f0, f1])
+    }
+
     /// Exactly: traffic ≤ numerator / denominator.
     fn traffic_at_most(&self, numerator: u64, denominator: u64) -> bool {
-        let mut left = self.traffic_numerator.clone();
-        left.push(denominator);
-        let mut right = self.traffic_denominator.clone();
-        right.push(numerator);
-        BigNat::product(&left) <= BigNat::product(&right)
+        let (left, right) = self.cross_factors([denominator], [numerator, 1]);
+        compare_products(&left, &right) != Ordering::Greater
     }
 
     /// Exactly: traffic < `agents` (the queue has a steady state under Erlang C).
     pub fn is_stable_with(&self, agents: u64) -> bool {
-        let mut left = self.traffic_numerator.clone();
-        left.push(1);
-        let mut right = self.traffic_denominator.clone();
-        right.push(agents);
-        BigNat::product(&left) < BigNat::product(&right)
+        let (left, right) = self.cross_factors([1], [agents, 1]);
+        compare_products(&left, &right) == Ordering::Less
     }
 
     /// Exactly: traffic / `agents` ≤ `cap` (the offered-load occupancy test).
     pub fn occupancy_within(&self, agents: u64, cap: OccupancyCap) -> bool {
         let cap = cap.share();
-        let mut left = self.traffic_numerator.clone();
-        left.push(cap.denominator());
-        let mut right = self.traffic_denominator.clone();
-        right.extend([agents, cap.mantissa()]);
-        BigNat::product(&left) <= BigNat::product(&right)
+        let (left, right) = self.cross_factors([cap.denominator()], [agents, cap.mantissa()]);
+        compare_products(&left, &right) != Ordering::Greater
+    }
+
+    /// The traffic as an exact ratio of `u128`s, or `None` if a side overflows.
+    fn traffic_ratio(&self) -> Option<(u128, u128)> {
+        Some((checked_product(&self.traffic_numerator)?, checked_product(&self.traffic_denominator)?))
     }
 
     /// The smallest whole number of agents greater than the traffic.
     pub fn min_stable_agents(&self) -> u64 {
+        // traffic = p / q with q > 0 (every factor of q is positive), so the
+        // smallest N with p < q·N is floor(p / q) + 1: one integer division.
+        if let Some((p, q)) = self.traffic_ratio()
+            && let Ok(floor) = u64::try_from(p / q)
+        {
+            return floor + 1;
+        }
         smallest_from_guess(self.traffic_erlangs().floor() + 1.0, |n| self.is_stable_with(n))
     }
 
     /// The smallest whole number of agents whose offered-load occupancy is within `cap`.
     pub fn min_agents_within(&self, cap: OccupancyCap) -> u64 {
-        let guess = (self.traffic_erlangs() / cap.share().to_f64()).ceil();
+        // traffic / N ≤ c_m / c_d  ⇔  N ≥ (p·c_d) / (q·c_m): the exact integer
+        // ceiling of that ratio (q·c_m > 0, as the cap is positive).
+        let cap_share = cap.share();
+        if let Some((p, q)) = self.traffic_ratio()
+            && let Some(scaled_traffic) = p.checked_mul(u128::from(cap_share.denominator()))
+            && let Some(scaled_cap) = q.checked_mul(u128::from(cap_share.mantissa()))
+            && let Ok(agents) = u64::try_from(scaled_traffic.div_ceil(scaled_cap))
+        {
+            return agents;
+        }
+        let guess = (self.traffic_erlangs() / cap_share.to_f64()).ceil();
         smallest_from_guess(guess, |n| self.occupancy_within(n, cap))
     }
 }

@@ -2,7 +2,7 @@
 
 use super::erlang_a::{ChainTooLarge, ErlangA, ErlangAMetrics};
 use super::erlang_c::ErlangB;
-use super::inputs::{Model, StaffingRequest};
+use super::inputs::{Model, StaffingRequest, Targets};
 use super::metrics::Metrics;
 
 /// A target (or natural limit) that a number of agents can fail.
@@ -56,8 +56,11 @@ pub struct StaffingPlan {
 ///
 /// Erlang C: the smallest N > traffic whose service level reaches the target,
 /// whose occupancy traffic / N is within the cap (decided exactly on the
-/// decimal inputs) and whose ASA is within its target, if one is given. One
-/// Erlang B recurrence is advanced agent by agent, so the search costs O(N).
+/// decimal inputs) and whose ASA is within its target, if one is given. Both
+/// exact conditions hold from a smallest N on, computed once in closed form;
+/// from there one Erlang B recurrence is advanced agent by agent, testing only
+/// the floating-point targets, so the search costs O(N) cheap steps and the
+/// answer's figures (and those of one agent fewer) come from that same pass.
 ///
 /// Erlang A: the smallest N ≥ 1 that meets the same targets under the Erlang A
 /// model, where occupancy is the carried load (answered contacts) per agent.
@@ -82,20 +85,21 @@ pub fn plan(request: &StaffingRequest) -> Result<StaffingPlan, ChainTooLarge> {
             binding: Vec::new(),
         });
     }
-    let erlang_c_agents = search_erlang_c(request);
-    let (agents, abandon_within_threshold, metrics) = match erlang_a(request) {
+    let found = search_erlang_c(request);
+    let (agents, abandon_within_threshold, metrics, binding) = match erlang_a(request) {
         None => {
-            let metrics = evaluate(request, erlang_c_agents)?;
-            (erlang_c_agents, None, metrics)
+            // The search stops at N ≥ 1, so `fewer` is the state at N − 1.
+            let binding = failed_constraints(request, &found.fewer);
+            (found.answer.agents, None, found.answer, binding)
         }
         Some(model) => {
-            let (agents, figures) = search_erlang_a(request, &model, erlang_c_agents)?;
-            (agents, Some(figures.abandon_within_threshold), figures.metrics)
+            let (agents, figures) = search_erlang_a(request, &model, found.answer.agents)?;
+            let binding = match agents.checked_sub(1) {
+                Some(fewer) => failed_constraints(request, &evaluate(request, fewer)?),
+                None => Vec::new(),
+            };
+            (agents, Some(figures.abandon_within_threshold), figures.metrics, binding)
         }
-    };
-    let binding = match agents.checked_sub(1) {
-        Some(fewer) => failed_constraints(request, &evaluate(request, fewer)?),
-        None => Vec::new(),
     };
     Ok(StaffingPlan {
         traffic_erlangs,
@@ -118,7 +122,7 @@ pub fn evaluate(request: &StaffingRequest, agents: u32) -> Result<Metrics, Chain
         None => {
             let mut recurrence = ErlangB::new(request.load.traffic_erlangs());
             recurrence.advance_to(agents);
-            Ok(erlang_c_metrics(request, &recurrence))
+            Ok(recurrence.metrics(request.load.aht_seconds().to_f64(), request.targets.answer_within_seconds))
         }
     }
 }
@@ -138,7 +142,7 @@ pub fn failed_constraints(request: &StaffingRequest, metrics: &Metrics) -> Vec<C
     if agents == 0 {
         failed.push(Constraint::SomeoneToAnswer);
     }
-    if metrics.service_level < targets.service_level.share() {
+    if misses_service_level(targets, metrics) {
         failed.push(Constraint::ServiceLevel);
     }
     let occupancy_ok = if erlang_c {
@@ -149,32 +153,58 @@ pub fn failed_constraints(request: &StaffingRequest, metrics: &Metrics) -> Vec<C
     if !occupancy_ok {
         failed.push(Constraint::Occupancy);
     }
-    if let Some(max) = targets.max_asa
-        && !metrics.asa_seconds.is_some_and(|asa| asa <= max.seconds())
-    {
+    if misses_asa(targets, metrics) {
         failed.push(Constraint::AverageSpeedOfAnswer);
     }
     failed
 }
 
-fn erlang_c_metrics(request: &StaffingRequest, recurrence: &ErlangB) -> Metrics {
-    recurrence.metrics(request.load.aht_seconds().to_f64(), request.targets.answer_within_seconds)
+/// The floating-point service-level test, shared by the search and
+/// [`failed_constraints`] so that both decide it identically.
+fn misses_service_level(targets: &Targets, metrics: &Metrics) -> bool {
+    metrics.service_level < targets.service_level.share()
 }
 
-/// The Erlang C answer: start at the first N that is stable and within the
-/// occupancy cap (both exact and monotone), then add agents until the
-/// floating-point targets are met.
-fn search_erlang_c(request: &StaffingRequest) -> u32 {
+/// The floating-point ASA test (never missed without an ASA target).
+fn misses_asa(targets: &Targets, metrics: &Metrics) -> bool {
+    targets.max_asa.is_some_and(|max| !metrics.asa_seconds.is_some_and(|asa| asa <= max.seconds()))
+}
+
+/// The Erlang C answer and the figures of one agent fewer.
+struct ErlangCSearch {
+    answer: Metrics,
+    fewer: Metrics,
+}
+
+/// The Erlang C answer (volume > 0).
+///
+/// Stability (N > traffic) and the occupancy cap (traffic / N ≤ cap) are exact
+/// and monotone in N, so they hold exactly from `start` on, the larger of the
+/// two smallest Ns, each found once by an integer division on the exact traffic.
+/// From `start` only the floating-point targets (service level and ASA) can
+/// fail, and they are tested per step on the one recurrence, which is never
+/// re-run. `start` ≥ 1 (the smallest stable N is at least 1), so the answer
+/// always has an N − 1.
+fn search_erlang_c(request: &StaffingRequest) -> ErlangCSearch {
     let load = &request.load;
-    let start = load.min_stable_agents().max(load.min_agents_within(request.targets.max_occupancy));
+    let targets = &request.targets;
+    let start = load.min_stable_agents().max(load.min_agents_within(targets.max_occupancy));
     // The traffic cap keeps N far below u32::MAX.
     let start = u32::try_from(start).unwrap_or(u32::MAX);
+    // Converted once: the exact decimal to f64 is not free.
+    let aht_seconds = load.aht_seconds().to_f64();
+    let within = targets.answer_within_seconds;
     let mut recurrence = ErlangB::new(load.traffic_erlangs());
-    recurrence.advance_to(start);
-    while !failed_constraints(request, &erlang_c_metrics(request, &recurrence)).is_empty() {
+    recurrence.advance_to(start.saturating_sub(1));
+    let mut fewer = recurrence.metrics(aht_seconds, within);
+    loop {
         recurrence.advance();
+        let answer = recurrence.metrics(aht_seconds, within);
+        if !misses_service_level(targets, &answer) && !misses_asa(targets, &answer) {
+            return ErlangCSearch { answer, fewer };
+        }
+        fewer = answer;
     }
-    recurrence.agents()
 }
 
 fn erlang_a(request: &StaffingRequest) -> Option<ErlangA> {

@@ -4,6 +4,7 @@
 mod examples;
 mod high_precision;
 mod properties;
+mod reference;
 
 use super::*;
 
