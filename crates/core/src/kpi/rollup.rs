@@ -165,6 +165,41 @@ impl KpiCounts {
 
     /// Applies `op` field by field; false if it failed for any field.
     fn zip_with(&mut self, other: &KpiCounts, op: impl Fn(u64, u64) -> Option<u64>) -> bool {
+        let mut mine = self.to_array();
+        for (field, value) in mine.iter_mut().zip(other.to_array()) {
+            match op(*field, value) {
+                Some(result) => *field = result,
+                None => return false,
+            }
+        }
+        *self = Self::from_array(mine);
+        true
+    }
+
+    /// The field names, in the order of [`KpiCounts::to_array`]; storage uses
+    /// them as column names, so one table drives arithmetic and persistence.
+    pub const FIELDS: [&'static str; 17] = [
+        "contacts",
+        "short_abandons",
+        "answered",
+        "answered_within_t",
+        "abandoned",
+        "abandoned_within_t",
+        "wait_ms",
+        "handled",
+        "handle_ms",
+        "fcr_resolved",
+        "csat_responses",
+        "csat_satisfied",
+        "nps_responses",
+        "nps_promoters",
+        "nps_detractors",
+        "ces_responses",
+        "ces_sum",
+    ];
+
+    /// The counts in [`KpiCounts::FIELDS`] order.
+    pub fn to_array(&self) -> [u64; 17] {
         // Destructured in full so that a new field cannot be forgotten here.
         let KpiCounts {
             contacts,
@@ -184,30 +219,68 @@ impl KpiCounts {
             nps_detractors,
             ces_responses,
             ces_sum,
-        } = *other;
-        let mut ok = true;
-        let mut apply = |field: &mut u64, value: u64| match op(*field, value) {
-            Some(result) => *field = result,
-            None => ok = false,
-        };
-        apply(&mut self.contacts, contacts);
-        apply(&mut self.short_abandons, short_abandons);
-        apply(&mut self.answered, answered);
-        apply(&mut self.answered_within_t, answered_within_t);
-        apply(&mut self.abandoned, abandoned);
-        apply(&mut self.abandoned_within_t, abandoned_within_t);
-        apply(&mut self.wait_ms, wait_ms);
-        apply(&mut self.handled, handled);
-        apply(&mut self.handle_ms, handle_ms);
-        apply(&mut self.fcr_resolved, fcr_resolved);
-        apply(&mut self.csat_responses, csat_responses);
-        apply(&mut self.csat_satisfied, csat_satisfied);
-        apply(&mut self.nps_responses, nps_responses);
-        apply(&mut self.nps_promoters, nps_promoters);
-        apply(&mut self.nps_detractors, nps_detractors);
-        apply(&mut self.ces_responses, ces_responses);
-        apply(&mut self.ces_sum, ces_sum);
-        ok
+        } = *self;
+        [
+            contacts,
+            short_abandons,
+            answered,
+            answered_within_t,
+            abandoned,
+            abandoned_within_t,
+            wait_ms,
+            handled,
+            handle_ms,
+            fcr_resolved,
+            csat_responses,
+            csat_satisfied,
+            nps_responses,
+            nps_promoters,
+            nps_detractors,
+            ces_responses,
+            ces_sum,
+        ]
+    }
+
+    /// Counts from an array in [`KpiCounts::FIELDS`] order.
+    pub fn from_array(values: [u64; 17]) -> KpiCounts {
+        let [
+            contacts,
+            short_abandons,
+            answered,
+            answered_within_t,
+            abandoned,
+            abandoned_within_t,
+            wait_ms,
+            handled,
+            handle_ms,
+            fcr_resolved,
+            csat_responses,
+            csat_satisfied,
+            nps_responses,
+            nps_promoters,
+            nps_detractors,
+            ces_responses,
+            ces_sum,
+        ] = values;
+        KpiCounts {
+            contacts,
+            short_abandons,
+            answered,
+            answered_within_t,
+            abandoned,
+            abandoned_within_t,
+            wait_ms,
+            handled,
+            handle_ms,
+            fcr_resolved,
+            csat_responses,
+            csat_satisfied,
+            nps_responses,
+            nps_promoters,
+            nps_detractors,
+            ces_responses,
+            ces_sum,
+        }
     }
 
     /// The contract's fields, derived as ratios of these sums.

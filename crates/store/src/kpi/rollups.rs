@@ -12,91 +12,8 @@ use super::placeholders;
 use crate::db::{Backend, Tx};
 use crate::error::{StoreError, StoreResult};
 
-/// The count columns, in the order of [`to_array`] and [`from_array`].
-pub(crate) const COUNT_COLUMNS: [&str; 17] = [
-    "contacts",
-    "short_abandons",
-    "answered",
-    "answered_within_t",
-    "abandoned",
-    "abandoned_within_t",
-    "wait_ms",
-    "handled",
-    "handle_ms",
-    "fcr_resolved",
-    "csat_responses",
-    "csat_satisfied",
-    "nps_responses",
-    "nps_promoters",
-    "nps_detractors",
-    "ces_responses",
-    "ces_sum",
-];
-
-/// The counts as an array in [`COUNT_COLUMNS`] order.
-pub(crate) fn to_array(c: &KpiCounts) -> [u64; 17] {
-    [
-        c.contacts,
-        c.short_abandons,
-        c.answered,
-        c.answered_within_t,
-        c.abandoned,
-        c.abandoned_within_t,
-        c.wait_ms,
-        c.handled,
-        c.handle_ms,
-        c.fcr_resolved,
-        c.csat_responses,
-        c.csat_satisfied,
-        c.nps_responses,
-        c.nps_promoters,
-        c.nps_detractors,
-        c.ces_responses,
-        c.ces_sum,
-    ]
-}
-
-/// Counts from an array in [`COUNT_COLUMNS`] order.
-pub(crate) fn from_array(a: [u64; 17]) -> KpiCounts {
-    let [
-        contacts,
-        short_abandons,
-        answered,
-        answered_within_t,
-        abandoned,
-        abandoned_within_t,
-        wait_ms,
-        handled,
-        handle_ms,
-        fcr_resolved,
-        csat_responses,
-        csat_satisfied,
-        nps_responses,
-        nps_promoters,
-        nps_detractors,
-        ces_responses,
-        ces_sum,
-    ] = a;
-    KpiCounts {
-        contacts,
-        short_abandons,
-        answered,
-        answered_within_t,
-        abandoned,
-        abandoned_within_t,
-        wait_ms,
-        handled,
-        handle_ms,
-        fcr_resolved,
-        csat_responses,
-        csat_satisfied,
-        nps_responses,
-        nps_promoters,
-        nps_detractors,
-        ces_responses,
-        ces_sum,
-    }
-}
+/// The count columns: the fields of [`KpiCounts`], in [`KpiCounts::to_array`] order.
+pub(crate) const COUNT_COLUMNS: [&str; 17] = KpiCounts::FIELDS;
 
 /// Reads the summed count columns of a report query (`Option` because a sum
 /// over no rows is NULL).
@@ -107,7 +24,7 @@ pub(crate) fn counts_from_row(row: &AnyRow) -> StoreResult<KpiCounts> {
         *slot = u64::try_from(value.unwrap_or(0))
             .map_err(|_| StoreError::Corrupt(format!("the KPI rollups hold a negative {column}")))?;
     }
-    Ok(from_array(out))
+    Ok(KpiCounts::from_array(out))
 }
 
 /// Where one interaction (and its surveys) is counted.
@@ -142,7 +59,7 @@ impl Deltas {
 
     fn apply(&mut self, key: &RollupKey, counts: &KpiCounts, sign: i64) {
         let slot = self.0.entry(key.clone()).or_insert([0; 17]);
-        for (s, v) in slot.iter_mut().zip(to_array(counts)) {
+        for (s, v) in slot.iter_mut().zip(counts.to_array()) {
             // Counts of one batch are far below i64::MAX; saturating keeps a
             // corrupt input from panicking.
             *s = s.saturating_add(sign.saturating_mul(i64::try_from(v).unwrap_or(i64::MAX)));
@@ -198,8 +115,8 @@ mod tests {
         for (i, v) in values.iter_mut().enumerate() {
             *v = i as u64 + 1;
         }
-        let counts = from_array(values);
-        assert_eq!(to_array(&counts), values);
+        let counts = KpiCounts::from_array(values);
+        assert_eq!(counts.to_array(), values);
         assert_eq!(counts.ces_sum, 17);
         assert_eq!(counts.contacts, 1);
     }
