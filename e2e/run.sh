@@ -30,7 +30,7 @@ fi
 if [[ -z "${CREWDECK_BIN:-}" ]]; then
   echo "e2e: building crewdeck (cargo build -p crewdeck)…"
   (cd "$repo" && cargo build -p crewdeck)
-  export CREWDECK_BIN="$repo/target/debug/crewdeck"
+  export CREWDECK_BIN="${CARGO_TARGET_DIR:-$repo/target}/debug/crewdeck"
 fi
 if [[ ! -x "$CREWDECK_BIN" ]]; then
   echo "e2e: CREWDECK_BIN=$CREWDECK_BIN is not an executable file." >&2
