@@ -39,9 +39,20 @@ pub struct App {
 
 /// Builds the whole application over `state`.
 pub fn build(state: AppState) -> App {
+    let r = routes::Routes::new(state.clone(), api::ApiDoc::openapi());
+    // Each area registers its own routes, so areas grow without touching
+    // one another's lines.
+    let r = foundation_routes(r);
+    let (router, routes, openapi) = r.finish();
+    let openapi = Arc::new(openapi);
+    let router = router.layer(Extension(ApiDocument(openapi.clone())));
+    App { router, routes, openapi }
+}
+
+/// People, teams, skills, accounts, administration and the service routes.
+fn foundation_routes(r: routes::Routes) -> routes::Routes {
     use pages::{account, admin, apidocs, home, people, person, skills, teams};
-    let r = routes::Routes::new(state.clone(), api::ApiDoc::openapi())
-        .public(Method::GET, "/healthz", healthz)
+    r.public(Method::GET, "/healthz", healthz)
         .public(Method::GET, "/login", account::login_page)
         .public(Method::POST, "/login", account::login)
         .public(Method::GET, "/assets/{file}", assets::serve)
@@ -101,11 +112,7 @@ pub fn build(state: AppState) -> App {
         .api(Action::ManageUsers, routes!(api::directory::create_user))
         .api(Action::ViewAudit, routes!(api::directory::audit_trail))
         .public(Method::GET, "/api/openapi.json", openapi_json)
-        .public(Method::GET, "/metrics", metrics);
-    let (router, routes, openapi) = r.finish();
-    let openapi = Arc::new(openapi);
-    let router = router.layer(Extension(ApiDocument(openapi.clone())));
-    App { router, routes, openapi }
+        .public(Method::GET, "/metrics", metrics)
 }
 
 async fn healthz() -> &'static str {

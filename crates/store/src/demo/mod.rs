@@ -18,6 +18,8 @@ use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 use crate::{accounts, org, people, sites, skills, teams};
 
+mod interactions;
+
 /// A login printed when the demo starts.
 #[derive(Debug, Clone)]
 pub struct DemoLogin {
@@ -194,6 +196,7 @@ pub async fn seed(db: &Db, seed: u64, today: Date, now: Timestamp) -> StoreResul
     let mut team_ids = Vec::new();
     let mut name_iter = names.into_iter();
     let mut all_agents: Vec<(i64, usize)> = Vec::new();
+    let mut demo_teams: Vec<interactions::DemoTeam> = Vec::new();
     for (t, plan) in TEAMS.iter().enumerate() {
         let leader_start = today - (4 + t as i64).years();
         let fields =
@@ -207,6 +210,7 @@ pub async fn seed(db: &Db, seed: u64, today: Date, now: Timestamp) -> StoreResul
         };
         let team_id = teams::create(db, &system, &team_fields.parse().map_err(invalid)?, now).await?;
         team_ids.push(team_id);
+        demo_teams.push(interactions::DemoTeam { agents: Vec::new(), joined: Vec::new(), left: Vec::new() });
         for &s in plan.core_skills.iter().take(3) {
             let level = SkillLevel::parse("level", rng.random_range(4..=5)).map_err(invalid)?;
             skills::set_level(
@@ -240,6 +244,7 @@ pub async fn seed(db: &Db, seed: u64, today: Date, now: Timestamp) -> StoreResul
             let fields = person_fields(&name, &handle, job_role, start, hours, pattern, &mut rng);
             let person = people::create(db, &system, &fields.parse().map_err(invalid)?, Some(team_id), now).await?;
             all_agents.push((person.id, t));
+            demo_teams[t].agents.push(person.email.clone());
             seed_skills(db, &system, &mut rng, person.id, leader.id, plan, &skill_ids, start, today, now).await?;
             for (channel, capacity) in plan.channels {
                 skills::set_capacity(db, &system, person.id, channel, *capacity, now).await?;
@@ -253,7 +258,12 @@ pub async fn seed(db: &Db, seed: u64, today: Date, now: Timestamp) -> StoreResul
     // Two people moved teams recently, so membership history shows.
     for (k, &(person_id, from_team)) in all_agents.iter().filter(|(_, t)| *t == 2).take(2).enumerate() {
         let to_team = team_ids[(from_team + 1 + k) % team_ids.len()];
-        people::move_to_team(db, &system, person_id, to_team, today - (20 + 15 * k as i64).days(), now).await?;
+        let moved_on = today - (20 + 15 * k as i64).days();
+        people::move_to_team(db, &system, person_id, to_team, moved_on, now).await?;
+        let email = people::get(db, person_id).await?.email;
+        let to = (from_team + 1 + k) % team_ids.len();
+        demo_teams[from_team].left.push((email.clone(), moved_on));
+        demo_teams[to].joined.push((email, moved_on));
     }
 
     for &(person_id, _) in all_agents.iter().step_by(4) {
@@ -319,6 +329,7 @@ pub async fn seed(db: &Db, seed: u64, today: Date, now: Timestamp) -> StoreResul
     );
     people::create(db, &system, &admin.parse().map_err(invalid)?, None, now).await?;
     logins.push(account_for(db, &system, &email_for("sam.okoye"), "Sam Okoye", Role::Admin, seed, today, now).await?);
+    interactions::seed(db, &system, seed, &demo_teams, today, now).await?;
     logins.sort_by_key(|l| l.role);
     Ok(logins)
 }

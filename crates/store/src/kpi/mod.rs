@@ -36,6 +36,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 pub use agents::{ImportRun, import_runs, link_agent};
+pub(crate) use import::org_time_zone;
 pub use import::{import_interactions, import_surveys};
 pub use report::{GroupKeys, KpiGroupRow, KpiQuery, report};
 
