@@ -37,17 +37,36 @@ export const ROLE_LABELS = {
   Administrator: 'admin',
 };
 
+/**
+ * Every nav link the app can show, in the order the app shows them, with the
+ * roles that see it. Each product area adds its own links after its marker.
+ */
+const NAV_SECTIONS = [
+  ['Home', ['agent', 'team_leader', 'ops_manager', 'hr', 'admin']],
+  ['People', ['team_leader', 'ops_manager', 'hr', 'admin']],
+  ['Teams', ['agent', 'team_leader', 'ops_manager', 'hr', 'admin']],
+  ['Skills matrix', ['team_leader', 'ops_manager']],
+  ['Skills', ['agent', 'team_leader', 'ops_manager', 'hr', 'admin']],
+  // area: kpi
+  // area: quality
+  // area: allocation
+  // area: staffing
+  ['Users', ['admin']],
+  ['Audit trail', ['admin']],
+  ['Settings', ['admin']],
+  ['API', ['agent', 'team_leader', 'ops_manager', 'hr', 'admin']],
+];
+
 /** Every nav link the app can show, in the order the app shows them. */
-export const ALL_NAV = ['Home', 'People', 'Teams', 'Skills matrix', 'Skills', 'Users', 'Audit trail', 'Settings', 'API'];
+export const ALL_NAV = NAV_SECTIONS.map(([label]) => label);
 
 /** The nav links each role must see (everything else in ALL_NAV must be absent). */
-export const NAV_BY_ROLE = {
-  agent: ['Home', 'Teams', 'Skills', 'API'],
-  team_leader: ['Home', 'People', 'Teams', 'Skills matrix', 'Skills', 'API'],
-  ops_manager: ['Home', 'People', 'Teams', 'Skills matrix', 'Skills', 'API'],
-  hr: ['Home', 'People', 'Teams', 'Skills', 'API'],
-  admin: ['Home', 'People', 'Teams', 'Skills', 'Users', 'Audit trail', 'Settings', 'API'],
-};
+export const NAV_BY_ROLE = Object.fromEntries(
+  ['agent', 'team_leader', 'ops_manager', 'hr', 'admin'].map((role) => [
+    role,
+    NAV_SECTIONS.filter(([, roles]) => roles.includes(role)).map(([label]) => label),
+  ]),
+);
 
 const STARTUP_TIMEOUT_MS = 60_000;
 

@@ -57,6 +57,10 @@ enum Command {
     Import(commands::import::ImportArgs),
     /// KPIs for a period, grouped as asked (see docs/kpis.md).
     Kpi(commands::kpi::KpiArgs),
+    // area: kpi
+    // area: quality
+    // area: allocation
+    // area: staffing
 }
 
 fn main() -> ExitCode {
@@ -165,6 +169,10 @@ async fn run(cli: Cli) -> CliResult {
             commands::kpi::run(args, &db, out).await
         }
         Command::Staffing(args) => commands::staffing::run(args, out),
+        // area: kpi
+        // area: quality
+        // area: allocation
+        // area: staffing
         Command::Audit(AuditCommand::Verify { json }) => {
             let db = open_database(&cli, &file).await?;
             commands::audit::verify(&db, *json, out).await

@@ -31,6 +31,10 @@ pub type Tx = Transaction<'static, sqlx::Any>;
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "interactions", include_str!("../migrations/0002_interactions.sql")),
+    // area: kpi
+    // area: quality
+    // area: allocation
+    // area: staffing
 ];
 
 impl Db {

@@ -15,6 +15,10 @@ pub mod sites;
 pub mod skills;
 pub mod subject_access;
 pub mod teams;
+// area: kpi
+// area: quality
+// area: allocation
+// area: staffing
 
 pub use db::{Backend, Db};
 pub use error::{StoreError, StoreResult};

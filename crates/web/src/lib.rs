@@ -43,6 +43,10 @@ pub fn build(state: AppState) -> App {
     // Each area registers its own routes, so areas grow without touching
     // one another's lines.
     let r = foundation_routes(r);
+    // area: kpi
+    // area: quality
+    // area: allocation
+    // area: staffing
     let (router, routes, openapi) = r.finish();
     let openapi = Arc::new(openapi);
     let router = router.layer(Extension(ApiDocument(openapi.clone())));

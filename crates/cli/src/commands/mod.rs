@@ -9,3 +9,7 @@ pub mod import;
 pub mod kpi;
 pub mod serve;
 pub mod staffing;
+// area: kpi
+// area: quality
+// area: allocation
+// area: staffing

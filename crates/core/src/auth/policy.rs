@@ -54,11 +54,15 @@ pub enum Action {
     ExportPersonalData,
     /// See a person's skill levels, learning goals and capacity.
     ViewPersonSkills,
+    // area: kpi
+    // area: quality
+    // area: allocation
+    // area: staffing
 }
 
 impl Action {
     /// Every action, for tests that must cover them all.
-    pub const ALL: [Action; 19] = [
+    pub const ALL: &[Action] = &[
         Action::ViewHome,
         Action::ManageOwnAccount,
         Action::ListPeople,
@@ -78,6 +82,10 @@ impl Action {
         Action::ManageSettings,
         Action::ExportPersonalData,
         Action::ViewPersonSkills,
+        // area: kpi
+        // area: quality
+        // area: allocation
+        // area: staffing
     ];
 }
 
@@ -181,6 +189,10 @@ pub fn role_access(role: Role, action: Action) -> Access {
             A::ManageUsers | A::ViewAudit | A::ManageSettings,
             Role::Agent | Role::TeamLeader | Role::OpsManager | Role::Hr,
         ) => None,
+        // area: kpi
+        // area: quality
+        // area: allocation
+        // area: staffing
     }
 }
 

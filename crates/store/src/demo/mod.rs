@@ -19,6 +19,10 @@ use crate::error::{StoreError, StoreResult};
 use crate::{accounts, org, people, sites, skills, teams};
 
 mod interactions;
+// area: kpi
+// area: quality
+// area: allocation
+// area: staffing
 
 /// A login printed when the demo starts.
 #[derive(Debug, Clone)]
@@ -330,6 +334,10 @@ pub async fn seed(db: &Db, seed: u64, today: Date, now: Timestamp) -> StoreResul
     people::create(db, &system, &admin.parse().map_err(invalid)?, None, now).await?;
     logins.push(account_for(db, &system, &email_for("sam.okoye"), "Sam Okoye", Role::Admin, seed, today, now).await?);
     interactions::seed(db, &system, seed, &demo_teams, today, now).await?;
+    // area: kpi
+    // area: quality
+    // area: allocation
+    // area: staffing
     logins.sort_by_key(|l| l.role);
     Ok(logins)
 }

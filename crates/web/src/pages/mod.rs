@@ -9,6 +9,10 @@ pub mod people;
 pub mod person;
 pub mod skills;
 pub mod teams;
+// area: kpi
+// area: quality
+// area: allocation
+// area: staffing
 
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -54,6 +58,10 @@ const SECTIONS: &[(&str, &str, Action)] = &[
     ("Teams", "/teams", Action::ListTeams),
     ("Skills matrix", "/skills/matrix", Action::ViewSkillsMatrix),
     ("Skills", "/skills", Action::ViewSkills),
+    // area: kpi
+    // area: quality
+    // area: allocation
+    // area: staffing
     ("Users", "/admin/users", Action::ManageUsers),
     ("Audit trail", "/admin/audit", Action::ViewAudit),
     ("Settings", "/admin/organisation", Action::ManageSettings),
@@ -116,6 +124,10 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "moved" => "Team membership updated; the previous membership is kept in the history.",
         "password" => "Your password has been changed.",
         "revoked" => "The token has been revoked and can no longer be used.",
+        // area: kpi
+        // area: quality
+        // area: allocation
+        // area: staffing
         _ => return None,
     })
 }
