@@ -58,6 +58,7 @@ enum Command {
     /// KPIs for a period, grouped as asked (see docs/kpis.md).
     Kpi(commands::kpi::KpiArgs),
     // area: kpi
+    // area: imports
     // area: quality
     // area: allocation
     // area: staffing
@@ -170,6 +171,7 @@ async fn run(cli: Cli) -> CliResult {
         }
         Command::Staffing(args) => commands::staffing::run(args, out),
         // area: kpi
+        // area: imports
         // area: quality
         // area: allocation
         // area: staffing

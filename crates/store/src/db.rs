@@ -32,9 +32,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "interactions", include_str!("../migrations/0002_interactions.sql")),
     // area: kpi
+    // area: imports
     // area: quality
     // area: allocation
     // area: staffing
+    // area: perf
 ];
 
 impl Db {

@@ -16,6 +16,7 @@ pub mod skills;
 pub mod subject_access;
 pub mod teams;
 // area: kpi
+// area: imports
 // area: quality
 // area: allocation
 // area: staffing

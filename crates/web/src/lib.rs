@@ -44,6 +44,7 @@ pub fn build(state: AppState) -> App {
     // one another's lines.
     let r = foundation_routes(r);
     // area: kpi
+    // area: imports
     // area: quality
     // area: allocation
     // area: staffing

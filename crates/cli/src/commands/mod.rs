@@ -10,6 +10,7 @@ pub mod kpi;
 pub mod serve;
 pub mod staffing;
 // area: kpi
+// area: imports
 // area: quality
 // area: allocation
 // area: staffing

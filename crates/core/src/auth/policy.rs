@@ -55,6 +55,7 @@ pub enum Action {
     /// See a person's skill levels, learning goals and capacity.
     ViewPersonSkills,
     // area: kpi
+    // area: imports
     // area: quality
     // area: allocation
     // area: staffing
@@ -83,6 +84,7 @@ impl Action {
         Action::ExportPersonalData,
         Action::ViewPersonSkills,
         // area: kpi
+        // area: imports
         // area: quality
         // area: allocation
         // area: staffing
@@ -190,6 +192,7 @@ pub fn role_access(role: Role, action: Action) -> Access {
             Role::Agent | Role::TeamLeader | Role::OpsManager | Role::Hr,
         ) => None,
         // area: kpi
+        // area: imports
         // area: quality
         // area: allocation
         // area: staffing

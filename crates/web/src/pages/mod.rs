@@ -10,6 +10,7 @@ pub mod person;
 pub mod skills;
 pub mod teams;
 // area: kpi
+// area: imports
 // area: quality
 // area: allocation
 // area: staffing
@@ -59,6 +60,7 @@ const SECTIONS: &[(&str, &str, Action)] = &[
     ("Skills matrix", "/skills/matrix", Action::ViewSkillsMatrix),
     ("Skills", "/skills", Action::ViewSkills),
     // area: kpi
+    // area: imports
     // area: quality
     // area: allocation
     // area: staffing
@@ -125,6 +127,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "password" => "Your password has been changed.",
         "revoked" => "The token has been revoked and can no longer be used.",
         // area: kpi
+        // area: imports
         // area: quality
         // area: allocation
         // area: staffing
