@@ -37,6 +37,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     // area: allocation
     // area: staffing
     // area: perf
+    (8, "perf", include_str!("../migrations/0008_perf.sql")),
 ];
 
 impl Db {
