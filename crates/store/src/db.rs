@@ -33,6 +33,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "interactions", include_str!("../migrations/0002_interactions.sql")),
     // area: kpi
     // area: imports
+    (4, "imports", include_str!("../migrations/0004_imports.sql")),
     // area: quality
     // area: allocation
     // area: staffing

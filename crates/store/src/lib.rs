@@ -17,6 +17,7 @@ pub mod subject_access;
 pub mod teams;
 // area: kpi
 // area: imports
+pub mod imports;
 // area: quality
 // area: allocation
 // area: staffing

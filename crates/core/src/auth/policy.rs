@@ -56,6 +56,9 @@ pub enum Action {
     ViewPersonSkills,
     // area: kpi
     // area: imports
+    /// Import interactions, surveys and platform exports; see the import
+    /// history and download rejected rows.
+    ImportData,
     // area: quality
     // area: allocation
     // area: staffing
@@ -85,6 +88,7 @@ impl Action {
         Action::ViewPersonSkills,
         // area: kpi
         // area: imports
+        Action::ImportData,
         // area: quality
         // area: allocation
         // area: staffing
@@ -193,6 +197,11 @@ pub fn role_access(role: Role, action: Action) -> Access {
         ) => None,
         // area: kpi
         // area: imports
+        // Imports write organisation-wide contact data: the people who run
+        // the numbers. Administrators manage accounts, not performance data,
+        // and rejected rows can hold customer details.
+        (A::ImportData, Role::TeamLeader | Role::OpsManager) => All,
+        (A::ImportData, Role::Agent | Role::Hr | Role::Admin) => None,
         // area: quality
         // area: allocation
         // area: staffing
