@@ -35,6 +35,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     // area: imports
     // area: quality
     // area: allocation
+    (6, "allocation", include_str!("../migrations/0006_allocation.sql")),
     // area: staffing
     // area: perf
 ];

@@ -19,6 +19,7 @@ pub mod teams;
 // area: imports
 // area: quality
 // area: allocation
+pub mod allocation;
 // area: staffing
 
 pub use db::{Backend, Db};
