@@ -36,6 +36,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "imports", include_str!("../migrations/0004_imports.sql")),
     // area: quality
     // area: allocation
+    (6, "allocation", include_str!("../migrations/0006_allocation.sql")),
     // area: staffing
     // area: perf
     (8, "perf", include_str!("../migrations/0008_perf.sql")),

@@ -20,6 +20,7 @@ pub mod teams;
 pub mod imports;
 // area: quality
 // area: allocation
+pub mod allocation;
 // area: staffing
 
 pub use db::{Backend, Db};

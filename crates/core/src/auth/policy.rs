@@ -61,6 +61,14 @@ pub enum Action {
     ImportData,
     // area: quality
     // area: allocation
+    /// See work items: one's own (agents), the team's queue (leaders).
+    ViewWork,
+    /// Create work items, follow them up, and move or override assignments.
+    ManageWork,
+    /// Run, adjust and confirm batch allocations; ask "why not".
+    AllocateWork,
+    /// Ask for the next item (pull mode).
+    PullWork,
     // area: staffing
 }
 
@@ -91,6 +99,10 @@ impl Action {
         Action::ImportData,
         // area: quality
         // area: allocation
+        Action::ViewWork,
+        Action::ManageWork,
+        Action::AllocateWork,
+        Action::PullWork,
         // area: staffing
     ];
 }
@@ -204,6 +216,15 @@ pub fn role_access(role: Role, action: Action) -> Access {
         (A::ImportData, Role::Agent | Role::Hr | Role::Admin) => None,
         // area: quality
         // area: allocation
+        (A::ViewWork, Role::Agent) => Own,
+        (A::ViewWork, Role::TeamLeader) => Team,
+        (A::ViewWork, Role::OpsManager) => All,
+        (A::ViewWork, Role::Hr | Role::Admin) => None,
+        (A::ManageWork | A::AllocateWork, Role::TeamLeader) => Team,
+        (A::ManageWork | A::AllocateWork, Role::OpsManager) => All,
+        (A::ManageWork | A::AllocateWork, Role::Agent | Role::Hr | Role::Admin) => None,
+        (A::PullWork, Role::Agent) => Own,
+        (A::PullWork, Role::TeamLeader | Role::OpsManager | Role::Hr | Role::Admin) => None,
         // area: staffing
     }
 }
