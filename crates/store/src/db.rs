@@ -36,6 +36,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     // area: quality
     // area: allocation
     // area: staffing
+    (7, "staffing", include_str!("../migrations/0007_staffing.sql")),
     // area: perf
 ];
 

@@ -20,6 +20,7 @@ pub mod teams;
 // area: quality
 // area: allocation
 // area: staffing
+pub mod staffing;
 
 pub use db::{Backend, Db};
 pub use error::{StoreError, StoreResult};

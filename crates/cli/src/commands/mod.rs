@@ -14,3 +14,4 @@ pub mod staffing;
 // area: quality
 // area: allocation
 // area: staffing
+pub mod forecast;

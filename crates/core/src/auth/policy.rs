@@ -59,6 +59,10 @@ pub enum Action {
     // area: quality
     // area: allocation
     // area: staffing
+    /// See staffing plans: forecasts, requirements, what-ifs and the printable plan.
+    ViewStaffing,
+    /// Change a queue's staffing settings (targets, model, shrinkage, team).
+    ManageStaffing,
 }
 
 impl Action {
@@ -88,6 +92,8 @@ impl Action {
         // area: quality
         // area: allocation
         // area: staffing
+        Action::ViewStaffing,
+        Action::ManageStaffing,
     ];
 }
 
@@ -196,6 +202,9 @@ pub fn role_access(role: Role, action: Action) -> Access {
         // area: quality
         // area: allocation
         // area: staffing
+        (A::ViewStaffing | A::ManageStaffing, Role::Agent | Role::Hr | Role::Admin) => None,
+        (A::ViewStaffing | A::ManageStaffing, Role::TeamLeader) => Team,
+        (A::ViewStaffing | A::ManageStaffing, Role::OpsManager) => All,
     }
 }
 

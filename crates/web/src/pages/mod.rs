@@ -14,6 +14,8 @@ pub mod teams;
 // area: quality
 // area: allocation
 // area: staffing
+pub mod staffing;
+pub mod staffing_view;
 
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -64,6 +66,7 @@ const SECTIONS: &[(&str, &str, Action)] = &[
     // area: quality
     // area: allocation
     // area: staffing
+    ("Staffing", "/staffing", Action::ViewStaffing),
     ("Users", "/admin/users", Action::ManageUsers),
     ("Audit trail", "/admin/audit", Action::ViewAudit),
     ("Settings", "/admin/organisation", Action::ManageSettings),
@@ -131,6 +134,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         // area: quality
         // area: allocation
         // area: staffing
+        "staffing-saved" => "Staffing settings saved. The change is in the audit trail.",
         _ => return None,
     })
 }
