@@ -53,6 +53,7 @@ const NAV_SECTIONS = [
   // area: quality
   // area: allocation
   // area: staffing
+  ['Staffing', ['team_leader', 'ops_manager']],
   ['Users', ['admin']],
   ['Audit trail', ['admin']],
   ['Settings', ['admin']],

@@ -38,6 +38,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     // area: allocation
     (6, "allocation", include_str!("../migrations/0006_allocation.sql")),
     // area: staffing
+    (7, "staffing", include_str!("../migrations/0007_staffing.sql")),
     // area: perf
     (8, "perf", include_str!("../migrations/0008_perf.sql")),
 ];

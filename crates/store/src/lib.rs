@@ -22,6 +22,7 @@ pub mod imports;
 // area: allocation
 pub mod allocation;
 // area: staffing
+pub mod staffing;
 
 pub use db::{Backend, Db};
 pub use error::{StoreError, StoreResult};

@@ -15,3 +15,4 @@ pub mod platform_import;
 // area: quality
 // area: allocation
 // area: staffing
+pub mod forecast;

@@ -70,6 +70,10 @@ pub enum Action {
     /// Ask for the next item (pull mode).
     PullWork,
     // area: staffing
+    /// See staffing plans: forecasts, requirements, what-ifs and the printable plan.
+    ViewStaffing,
+    /// Change a queue's staffing settings (targets, model, shrinkage, team).
+    ManageStaffing,
 }
 
 impl Action {
@@ -104,6 +108,8 @@ impl Action {
         Action::AllocateWork,
         Action::PullWork,
         // area: staffing
+        Action::ViewStaffing,
+        Action::ManageStaffing,
     ];
 }
 
@@ -226,6 +232,9 @@ pub fn role_access(role: Role, action: Action) -> Access {
         (A::PullWork, Role::Agent) => Own,
         (A::PullWork, Role::TeamLeader | Role::OpsManager | Role::Hr | Role::Admin) => None,
         // area: staffing
+        (A::ViewStaffing | A::ManageStaffing, Role::Agent | Role::Hr | Role::Admin) => None,
+        (A::ViewStaffing | A::ManageStaffing, Role::TeamLeader) => Team,
+        (A::ViewStaffing | A::ManageStaffing, Role::OpsManager) => All,
     }
 }
 

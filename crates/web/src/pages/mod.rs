@@ -15,6 +15,8 @@ pub mod imports;
 // area: quality
 // area: allocation
 // area: staffing
+pub mod staffing;
+pub mod staffing_view;
 
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -66,6 +68,7 @@ const SECTIONS: &[(&str, &str, Action)] = &[
     // area: quality
     // area: allocation
     // area: staffing
+    ("Staffing", "/staffing", Action::ViewStaffing),
     ("Users", "/admin/users", Action::ManageUsers),
     ("Audit trail", "/admin/audit", Action::ViewAudit),
     ("Settings", "/admin/organisation", Action::ManageSettings),
@@ -133,6 +136,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         // area: quality
         // area: allocation
         // area: staffing
+        "staffing-saved" => "Staffing settings saved. The change is in the audit trail.",
         _ => return None,
     })
 }
