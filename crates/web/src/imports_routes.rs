@@ -21,4 +21,6 @@ pub fn imports_routes(r: Routes) -> Routes {
         .page(Method::GET, "/imports/jobs/{id}/progress", Action::ImportData, imports::progress)
         .page(Method::GET, "/imports/history", Action::ImportData, imports::history)
         .page(Method::GET, "/imports/runs/{id}/rejected.csv", Action::ImportData, imports::rejected_csv)
+        .page(Method::GET, "/imports/agents", Action::LinkAgentIds, imports::agents::show)
+        .page(Method::POST, "/imports/agents", Action::LinkAgentIds, imports::agents::link)
 }

@@ -59,6 +59,9 @@ pub enum Action {
     /// Import interactions, surveys and platform exports; see the import
     /// history and download rejected rows.
     ImportData,
+    /// Link agent ids of contact platforms to people, so their contacts
+    /// count for the person's team.
+    LinkAgentIds,
     // area: quality
     // area: allocation
     // area: staffing
@@ -89,6 +92,7 @@ impl Action {
         // area: kpi
         // area: imports
         Action::ImportData,
+        Action::LinkAgentIds,
         // area: quality
         // area: allocation
         // area: staffing
@@ -202,6 +206,10 @@ pub fn role_access(role: Role, action: Action) -> Access {
         // and rejected rows can hold customer details.
         (A::ImportData, Role::TeamLeader | Role::OpsManager) => All,
         (A::ImportData, Role::Agent | Role::Hr | Role::Admin) => None,
+        // A team leader links ids to the people of their own teams.
+        (A::LinkAgentIds, Role::TeamLeader) => Team,
+        (A::LinkAgentIds, Role::OpsManager) => All,
+        (A::LinkAgentIds, Role::Agent | Role::Hr | Role::Admin) => None,
         // area: quality
         // area: allocation
         // area: staffing

@@ -8,6 +8,7 @@
 //! [`crate::kpi::import_surveys`], so batching, rejections, idempotence and
 //! the rollups are exactly those of the ordinary import.
 
+mod agents;
 mod connect;
 mod feed;
 mod history;
@@ -19,6 +20,7 @@ use std::path::Path;
 use jiff::Timestamp;
 use serde::Serialize;
 
+pub use agents::{LinkedAgent, UnlinkedAgent, linked_agents, unlinked_agents};
 pub use connect::import_connect;
 pub use history::{ImportEntry, ImportPage, record_import, rejections, run as import_run, runs_page};
 pub use zendesk::{ZendeskReport, import_zendesk, zendesk_files};

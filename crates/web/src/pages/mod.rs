@@ -130,6 +130,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "revoked" => "The token has been revoked and can no longer be used.",
         // area: kpi
         // area: imports
+        "linked" => "Agent id linked. Their contacts now count for that person's team.",
         // area: quality
         // area: allocation
         // area: staffing

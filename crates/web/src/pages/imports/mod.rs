@@ -6,6 +6,7 @@
 //! functions as the command line; the page polls its progress with htmx and
 //! refreshes itself without JavaScript.
 
+pub mod agents;
 mod history;
 mod jobs;
 mod multipart;
