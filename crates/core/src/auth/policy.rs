@@ -62,6 +62,10 @@ pub enum Action {
     /// Link agent ids of contact platforms to people, so their contacts
     /// count for the person's team.
     LinkAgentIds,
+    /// Read customer comments by theme (team leaders: their teams' contacts).
+    ViewComments,
+    /// Create, edit and delete the keyword rules of comment themes.
+    ManageCommentThemes,
     // area: quality
     // area: allocation
     // area: staffing
@@ -93,6 +97,8 @@ impl Action {
         // area: imports
         Action::ImportData,
         Action::LinkAgentIds,
+        Action::ViewComments,
+        Action::ManageCommentThemes,
         // area: quality
         // area: allocation
         // area: staffing
@@ -210,6 +216,13 @@ pub fn role_access(role: Role, action: Action) -> Access {
         (A::LinkAgentIds, Role::TeamLeader) => Team,
         (A::LinkAgentIds, Role::OpsManager) => All,
         (A::LinkAgentIds, Role::Agent | Role::Hr | Role::Admin) => None,
+        (A::ViewComments, Role::TeamLeader) => Team,
+        (A::ViewComments, Role::OpsManager) => All,
+        (A::ViewComments, Role::Agent | Role::Hr | Role::Admin) => None,
+        // Themes are shared by every team, and the people who read the
+        // comments are the ones who name them.
+        (A::ManageCommentThemes, Role::TeamLeader | Role::OpsManager) => All,
+        (A::ManageCommentThemes, Role::Agent | Role::Hr | Role::Admin) => None,
         // area: quality
         // area: allocation
         // area: staffing

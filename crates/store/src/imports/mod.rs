@@ -9,6 +9,7 @@
 //! the rollups are exactly those of the ordinary import.
 
 mod agents;
+pub mod comments;
 mod connect;
 mod feed;
 mod history;
