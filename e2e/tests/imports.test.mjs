@@ -1,6 +1,6 @@
 // A team leader uploads a small interactions CSV with one bad row, watches it
 // import, downloads the rejected row, finds the import in the history, and
-// links an agent id the file introduced.
+// links an agent id the file introduced; then reads customer comments by theme.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ const CSV = [
   '',
 ].join('\n');
 
-describe('imports: upload, progress, result, rejected rows, history', { timeout: 240_000 }, () => {
+describe('imports: upload, progress, result, rejected rows, history; comments by theme', { timeout: 240_000 }, () => {
   let server;
   let browser;
 
@@ -84,6 +84,37 @@ describe('imports: upload, progress, result, rejected rows, history', { timeout:
       assert.match(await page.locator('.notice').textContent(), /Agent id linked/);
       assert.equal(await page.locator('#linked tbody tr', { hasText: 'e2e.agent' }).count(), 1);
       await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'imports-agents.png'), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('team leader reads comments by theme', { timeout: 90_000 }, async () => {
+    const context = await newContext(browser, server.baseURL);
+    try {
+      const page = await context.newPage();
+      await login(page, server.logins.team_leader);
+      await page.locator('header.top nav').getByRole('link', { name: 'Comments', exact: true }).click();
+      await page.waitForURL((u) => u.pathname === '/comments');
+      const themeLinks = page.locator('#theme-counts tbody a');
+      assert.ok(await themeLinks.count() >= 3, 'the demo themes should be listed with their counts');
+      assert.equal(await page.locator('#trend svg').count(), 1, 'the weekly trend is drawn as one SVG chart');
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'comments.png'), fullPage: true });
+
+      const waiting = page.locator('#theme-counts tbody tr', { hasText: 'Waiting times' });
+      const count = Number((await waiting.locator('td').nth(1).textContent()).trim());
+      assert.ok(count > 0, 'the team leader\'s teams have comments about waiting');
+      await waiting.getByRole('link', { name: 'Waiting times' }).click();
+      await page.waitForURL((u) => u.searchParams.has('theme'));
+      assert.equal((await page.locator('#comment-list h2').textContent()).trim(), 'Comments in “Waiting times”');
+      const rows = page.locator('#comment-list tbody tr');
+      const shown = await rows.count();
+      assert.equal(shown, Math.min(count, 100), `the list should hold the theme's ${count} comments (up to 100)`);
+      for (let i = 0; i < Math.min(shown, 10); i++) {
+        assert.match(await rows.nth(i).locator('ul.chips').textContent(), /Waiting times/);
+        assert.match(await rows.nth(i).locator('a').first().getAttribute('href'), /^\/interactions\//);
+      }
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'comments-theme.png'), fullPage: true });
     } finally {
       await context.close();
     }
