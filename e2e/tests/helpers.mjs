@@ -50,6 +50,7 @@ const NAV_SECTIONS = [
   // area: kpi
   // area: imports
   ['Imports', ['team_leader', 'ops_manager']],
+  ['Comments', ['team_leader', 'ops_manager']],
   // area: quality
   // area: allocation
   // area: staffing

@@ -59,6 +59,9 @@ enum Command {
     Kpi(commands::kpi::KpiArgs),
     // area: kpi
     // area: imports
+    /// Link agent ids of contact platforms to people (see docs/imports.md).
+    #[command(subcommand)]
+    Agent(commands::agents::AgentCommand),
     // area: quality
     // area: allocation
     // area: staffing
@@ -174,6 +177,10 @@ async fn run(cli: Cli) -> CliResult {
         Command::Staffing(args) => commands::staffing::run(args, out),
         // area: kpi
         // area: imports
+        Command::Agent(command) => {
+            let db = open_database(&cli, &file).await?;
+            commands::agents::run(command, &db, out).await
+        }
         // area: quality
         // area: allocation
         // area: staffing

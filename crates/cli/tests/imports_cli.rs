@@ -147,6 +147,23 @@ fn connect_records_become_interactions(db: &TestDb) {
     assert_eq!((again["imported"].as_u64(), again["updated"].as_u64()), (Some(0), Some(3)));
 }
 
+fn agent_ids_link_to_people_by_id_or_email(db: &TestDb) {
+    let added =
+        crewdeck(db, &["user", "add", "--email", "lee@example.com", "--name", "Lee Shaw", "--role", "agent", "--json"]);
+    assert_eq!(added.status.code(), Some(0), "{added:?}");
+    let linked = crewdeck(db, &["agent", "link", "235323", "LEE@example.com", "--json"]);
+    assert_eq!(linked.status.code(), Some(0), "{linked:?}");
+    let document = json(&linked);
+    assert_eq!(document["agent_id"], "235323");
+    assert!(document["person_id"].as_i64().is_some());
+    let nobody = crewdeck(db, &["agent", "link", "235323", "nobody@example.com"]);
+    assert_eq!(nobody.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("nobody@example.com"));
+    let missing = crewdeck(db, &["agent", "link", "235323", "99999"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("person_id"));
+}
+
 macro_rules! both_backends {
     ($($name:ident),* $(,)?) => {
         mod on_sqlite {
@@ -161,5 +178,6 @@ macro_rules! both_backends {
 both_backends!(
     zendesk_folder_imports_tickets_and_ratings,
     a_page_that_is_not_zendesk_changes_nothing,
-    connect_records_become_interactions
+    connect_records_become_interactions,
+    agent_ids_link_to_people_by_id_or_email
 );

@@ -1,10 +1,10 @@
 //! The routes of the imports area: uploads, their progress, the import
-//! history and rejected rows.
+//! history and rejected rows, agent ids, and customer comments by theme.
 
 use axum::http::Method;
 use crewdeck_core::auth::Action;
 
-use crate::pages::imports;
+use crate::pages::{comments, imports};
 use crate::routes::Routes;
 
 /// Paths whose `multipart/form-data` bodies stream to disk: the general
@@ -21,4 +21,10 @@ pub fn imports_routes(r: Routes) -> Routes {
         .page(Method::GET, "/imports/jobs/{id}/progress", Action::ImportData, imports::progress)
         .page(Method::GET, "/imports/history", Action::ImportData, imports::history)
         .page(Method::GET, "/imports/runs/{id}/rejected.csv", Action::ImportData, imports::rejected_csv)
+        .page(Method::GET, "/imports/agents", Action::LinkAgentIds, imports::agents::show)
+        .page(Method::POST, "/imports/agents", Action::LinkAgentIds, imports::agents::link)
+        .page(Method::GET, "/comments", Action::ViewComments, comments::show)
+        .page(Method::POST, "/comments/themes", Action::ManageCommentThemes, comments::create_theme)
+        .page(Method::POST, "/comments/themes/{id}", Action::ManageCommentThemes, comments::update_theme)
+        .page(Method::POST, "/comments/themes/{id}/delete", Action::ManageCommentThemes, comments::delete_theme)
 }

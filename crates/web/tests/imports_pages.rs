@@ -124,3 +124,36 @@ async fn a_file_with_a_wrong_header_fails_with_advice() {
     let page = app.get(&job, Some(&leader)).await;
     assert!(page.body.contains("could not be imported") && page.body.contains("interaction_id"), "{}", page.body);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agent_ids_that_match_nobody_are_linked_within_reach() {
+    use crewdeck_store::people::{self, Scope};
+    let app = TestApp::demo().await;
+    let leader = app.caller(Role::TeamLeader).await;
+    let reply = upload(&app, &leader, &leader.csrf, "interactions", "contacts.csv", CSV).await;
+    let job = reply.headers.get(header::LOCATION).unwrap().to_str().unwrap().to_string();
+    wait_for_result(&app, &leader, &job).await;
+
+    let page = app.get("/imports/agents", Some(&leader)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<code>a1</code>"), "{}", page.body);
+
+    let led = crewdeck_store::teams::led_by(&app.db, leader.user.person_id.unwrap()).await.unwrap();
+    let everyone = people::list(&app.db, &Scope::All, None, common::TODAY).await.unwrap();
+    let member = everyone.iter().find(|p| p.team_id.is_some_and(|t| led.contains(&t))).unwrap();
+    let stranger = everyone.iter().find(|p| p.team_id.is_some_and(|t| !led.contains(&t))).unwrap();
+
+    let refused =
+        app.post_form("/imports/agents", &leader, &[("agent_id", "a1"), ("person_id", &stranger.id.to_string())]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let linked =
+        app.post_form("/imports/agents", &leader, &[("agent_id", "a1"), ("person_id", &member.id.to_string())]).await;
+    assert_eq!(linked.status, StatusCode::SEE_OTHER, "{}", linked.body);
+    let page = app.get("/imports/agents?notice=linked", Some(&leader)).await;
+    assert!(page.body.contains("Agent id linked"), "{}", page.body);
+    let unlinked = &page.body[..page.body.find("id=\"linked\"").unwrap()];
+    assert!(!unlinked.contains("<code>a1</code>"), "a1 is no longer unlinked: {unlinked}");
+    assert!(page.body.contains(&member.name));
+    let bad = app.post_form("/imports/agents", &leader, &[("agent_id", "a2"), ("person_id", "")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

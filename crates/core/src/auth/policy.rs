@@ -59,6 +59,13 @@ pub enum Action {
     /// Import interactions, surveys and platform exports; see the import
     /// history and download rejected rows.
     ImportData,
+    /// Link agent ids of contact platforms to people, so their contacts
+    /// count for the person's team.
+    LinkAgentIds,
+    /// Read customer comments by theme (team leaders: their teams' contacts).
+    ViewComments,
+    /// Create, edit and delete the keyword rules of comment themes.
+    ManageCommentThemes,
     // area: quality
     // area: allocation
     /// See work items: one's own (agents), the team's queue (leaders).
@@ -101,6 +108,9 @@ impl Action {
         // area: kpi
         // area: imports
         Action::ImportData,
+        Action::LinkAgentIds,
+        Action::ViewComments,
+        Action::ManageCommentThemes,
         // area: quality
         // area: allocation
         Action::ViewWork,
@@ -220,6 +230,17 @@ pub fn role_access(role: Role, action: Action) -> Access {
         // and rejected rows can hold customer details.
         (A::ImportData, Role::TeamLeader | Role::OpsManager) => All,
         (A::ImportData, Role::Agent | Role::Hr | Role::Admin) => None,
+        // A team leader links ids to the people of their own teams.
+        (A::LinkAgentIds, Role::TeamLeader) => Team,
+        (A::LinkAgentIds, Role::OpsManager) => All,
+        (A::LinkAgentIds, Role::Agent | Role::Hr | Role::Admin) => None,
+        (A::ViewComments, Role::TeamLeader) => Team,
+        (A::ViewComments, Role::OpsManager) => All,
+        (A::ViewComments, Role::Agent | Role::Hr | Role::Admin) => None,
+        // Themes are shared by every team, and the people who read the
+        // comments are the ones who name them.
+        (A::ManageCommentThemes, Role::TeamLeader | Role::OpsManager) => All,
+        (A::ManageCommentThemes, Role::Agent | Role::Hr | Role::Admin) => None,
         // area: quality
         // area: allocation
         (A::ViewWork, Role::Agent) => Own,

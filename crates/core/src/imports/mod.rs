@@ -9,6 +9,7 @@
 
 pub mod connect;
 mod rows;
+pub mod themes;
 pub mod zendesk;
 
 pub use rows::{InteractionRow, Mapped, SurveyRow};

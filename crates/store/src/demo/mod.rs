@@ -21,6 +21,7 @@ use crate::{accounts, org, people, sites, skills, teams};
 mod interactions;
 // area: kpi
 // area: imports
+mod themes;
 // area: quality
 // area: allocation
 // area: staffing
@@ -338,6 +339,7 @@ pub async fn seed(db: &Db, seed: u64, today: Date, now: Timestamp) -> StoreResul
     interactions::seed(db, &system, seed, &demo_teams, today, now).await?;
     // area: kpi
     // area: imports
+    themes::seed(db, &system, now).await?;
     // area: quality
     // area: allocation
     // area: staffing

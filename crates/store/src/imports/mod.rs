@@ -8,6 +8,8 @@
 //! [`crate::kpi::import_surveys`], so batching, rejections, idempotence and
 //! the rollups are exactly those of the ordinary import.
 
+mod agents;
+pub mod comments;
 mod connect;
 mod feed;
 mod history;
@@ -15,10 +17,13 @@ mod zendesk;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use jiff::Timestamp;
 use serde::Serialize;
 
+pub use agents::{LinkedAgent, UnlinkedAgent, linked_agents, unlinked_agents};
 pub use connect::import_connect;
 pub use history::{ImportEntry, ImportPage, record_import, rejections, run as import_run, runs_page};
 pub use zendesk::{ZendeskReport, import_zendesk, zendesk_files};
@@ -118,9 +123,27 @@ impl ImportKind {
     }
 }
 
+/// Counts the bytes read from a file, so a page can show how far an import
+/// has got in a file whose row count is unknown until the end.
+struct Counting<R> {
+    inner: R,
+    bytes: Arc<AtomicU64>,
+}
+
+impl<R: std::io::Read> std::io::Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
 /// Imports one file of the given kind, then records its duration and
 /// rejected rows in the history. Used by the upload page, so that every kind
 /// goes through one door; `name` is the file's name as the user gave it.
+/// `bytes_read` follows the bytes read from the file (not for Zendesk pages,
+/// which are read whole, more than once).
+#[expect(clippy::too_many_arguments, reason = "one door for every kind of upload; each argument is distinct")]
 pub async fn import_file(
     db: &Db,
     actor: &Actor,
@@ -129,10 +152,12 @@ pub async fn import_file(
     name: &str,
     clock: Clock<'_>,
     progress: Progress<'_>,
+    bytes_read: &Arc<AtomicU64>,
 ) -> StoreResult<Vec<PlatformReport>> {
     let started = clock();
     let open = || {
         std::fs::File::open(path)
+            .map(|inner| Counting { inner, bytes: Arc::clone(bytes_read) })
             .map_err(|e| crate::StoreError::field("file", format!("the upload cannot be read: {e}")))
     };
     let options = ImportOptions::default();

@@ -11,6 +11,7 @@ pub mod skills;
 pub mod teams;
 // area: kpi
 // area: imports
+pub mod comments;
 pub mod imports;
 // area: quality
 // area: allocation
@@ -65,6 +66,7 @@ const SECTIONS: &[(&str, &str, Action)] = &[
     // area: kpi
     // area: imports
     ("Imports", "/imports", Action::ImportData),
+    ("Comments", "/comments", Action::ViewComments),
     // area: quality
     // area: allocation
     // area: staffing
@@ -133,6 +135,11 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "revoked" => "The token has been revoked and can no longer be used.",
         // area: kpi
         // area: imports
+        "linked" => "Agent id linked. Their contacts now count for that person's team.",
+        "theme_saved" => {
+            "Theme saved. Comments are grouped by the new rules at once; the change is in the audit trail."
+        }
+        "theme_deleted" => "Theme deleted. Its comments are unchanged; the change is in the audit trail.",
         // area: quality
         // area: allocation
         // area: staffing

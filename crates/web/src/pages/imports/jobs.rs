@@ -38,6 +38,8 @@ pub(crate) struct Job {
     pub bytes: u64,
     /// Rows read so far.
     pub rows: AtomicU64,
+    /// Bytes of the file read so far (stays 0 for Zendesk pages).
+    pub bytes_read: Arc<AtomicU64>,
     /// When it started.
     pub started: Timestamp,
     state: Mutex<JobState>,
@@ -63,6 +65,12 @@ impl Job {
     pub(crate) fn rows(&self) -> u64 {
         self.rows.load(Ordering::Relaxed)
     }
+
+    /// How much of the file has been read, 0–100, when that is known.
+    pub(crate) fn percent(&self) -> Option<u64> {
+        let read = self.bytes_read.load(Ordering::Relaxed);
+        (read > 0 && self.bytes > 0).then(|| (read.min(self.bytes) * 100) / self.bytes)
+    }
 }
 
 fn registry() -> &'static Mutex<HashMap<String, Arc<Job>>> {
@@ -83,6 +91,7 @@ pub(crate) fn start(user_id: i64, kind: ImportKind, file_name: String, bytes: u6
         file_name,
         bytes,
         rows: AtomicU64::new(0),
+        bytes_read: Arc::new(AtomicU64::new(0)),
         started: now,
         state: Mutex::new(JobState::Running),
     });
@@ -98,4 +107,24 @@ pub(crate) fn start(user_id: i64, kind: ImportKind, file_name: String, bytes: u6
 pub(crate) fn find(id: &str, user_id: i64) -> Option<Arc<Job>> {
     let jobs = registry().lock().unwrap_or_else(PoisonError::into_inner);
     jobs.get(id).filter(|j| j.user_id == user_id).cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jobs_are_found_by_their_owner_only_and_report_how_far_they_got() {
+        let now: Timestamp = "2026-03-02T10:00:00Z".parse().expect("instant");
+        let job = start(7, ImportKind::Connect, "records.ndjson".to_string(), 200, now);
+        assert_eq!(job.percent(), None, "nothing read yet");
+        job.bytes_read.store(50, Ordering::Relaxed);
+        assert_eq!(job.percent(), Some(25));
+        job.bytes_read.store(500, Ordering::Relaxed);
+        assert_eq!(job.percent(), Some(100));
+        assert!(find(&job.id, 7).is_some());
+        assert!(find(&job.id, 8).is_none());
+        job.finish(JobState::Failed("stopped".to_string()));
+        assert!(matches!(find(&job.id, 7).map(|j| j.state()), Some(JobState::Failed(_))));
+    }
 }

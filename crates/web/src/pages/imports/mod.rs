@@ -6,6 +6,7 @@
 //! functions as the command line; the page polls its progress with htmx and
 //! refreshes itself without JavaScript.
 
+pub mod agents;
 mod history;
 mod jobs;
 mod multipart;
@@ -193,8 +194,17 @@ async fn run_job(state: AppState, actor: crewdeck_store::audit::Actor, job: Arc<
     let progress_job = Arc::clone(&job);
     let mut progress = move |rows: u64| progress_job.set_rows(rows);
     let clock = || state.now();
-    let result =
-        imports::import_file(&state.db, &actor, job.kind, &temp.0, &job.file_name, &clock, &mut progress).await;
+    let result = imports::import_file(
+        &state.db,
+        &actor,
+        job.kind,
+        &temp.0,
+        &job.file_name,
+        &clock,
+        &mut progress,
+        &job.bytes_read,
+    )
+    .await;
     drop(temp);
     job.finish(match result {
         Ok(reports) => JobState::Done(reports),
@@ -235,6 +245,7 @@ struct ProgressView {
     file_name: String,
     size: String,
     rows: u64,
+    percent: Option<u64>,
     running: bool,
 }
 
@@ -246,6 +257,7 @@ impl ProgressView {
             file_name: job.file_name.clone(),
             size: history::bytes(job.bytes),
             rows: job.rows(),
+            percent: job.percent(),
             running: matches!(job.state(), JobState::Running),
         }
     }
