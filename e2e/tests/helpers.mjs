@@ -51,6 +51,7 @@ const NAV_SECTIONS = [
   // area: imports
   // area: quality
   // area: allocation
+  ['Work', ['agent', 'team_leader', 'ops_manager']],
   // area: staffing
   ['Users', ['admin']],
   ['Audit trail', ['admin']],

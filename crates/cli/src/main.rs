@@ -61,6 +61,9 @@ enum Command {
     // area: imports
     // area: quality
     // area: allocation
+    /// Work items: import them into team queues (see docs/allocation.md).
+    #[command(subcommand)]
+    Work(commands::work::WorkCommand),
     // area: staffing
 }
 
@@ -174,6 +177,12 @@ async fn run(cli: Cli) -> CliResult {
         // area: imports
         // area: quality
         // area: allocation
+        Command::Work(command) => {
+            let db = open_database(&cli, &file).await?;
+            let result = commands::work::run(command, &db, out).await;
+            db.close().await;
+            result
+        }
         // area: staffing
         Command::Audit(AuditCommand::Verify { json }) => {
             let db = open_database(&cli, &file).await?;

@@ -13,4 +13,5 @@ pub mod staffing;
 // area: imports
 // area: quality
 // area: allocation
+pub mod work;
 // area: staffing

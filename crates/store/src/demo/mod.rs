@@ -23,6 +23,7 @@ mod interactions;
 // area: imports
 // area: quality
 // area: allocation
+mod allocation;
 // area: staffing
 
 /// A login printed when the demo starts.
@@ -339,6 +340,7 @@ pub async fn seed(db: &Db, seed: u64, today: Date, now: Timestamp) -> StoreResul
     // area: imports
     // area: quality
     // area: allocation
+    allocation::seed(db, &system, seed, &team_ids, today, now).await?;
     // area: staffing
     logins.sort_by_key(|l| l.role);
     Ok(logins)

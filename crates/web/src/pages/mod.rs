@@ -13,6 +13,9 @@ pub mod teams;
 // area: imports
 // area: quality
 // area: allocation
+pub mod work;
+pub mod work_batch;
+pub mod work_review;
 // area: staffing
 
 use askama::Template;
@@ -63,6 +66,7 @@ const SECTIONS: &[(&str, &str, Action)] = &[
     // area: imports
     // area: quality
     // area: allocation
+    ("Work", "/work", Action::ViewWork),
     // area: staffing
     ("Users", "/admin/users", Action::ManageUsers),
     ("Audit trail", "/admin/audit", Action::ViewAudit),
@@ -130,6 +134,14 @@ fn notice_text(code: &str) -> Option<&'static str> {
         // area: imports
         // area: quality
         // area: allocation
+        "pulled" => "This item is now yours. It was the most urgent one you can take.",
+        "started" => "Started.",
+        "work_done" => "Marked done; it no longer counts towards the open load.",
+        "note" => "Note saved.",
+        "assigned" => "Moved. The reason is kept with the assignment and in the audit trail.",
+        "check_in" => "Check-in date saved.",
+        "confirmed" => "Allocation confirmed: the items are assigned and everyone can see them in My work.",
+        "nothing_to_allocate" => "There is no open work in this queue to allocate.",
         // area: staffing
         _ => return None,
     })
