@@ -71,11 +71,22 @@ struct BatchPage {
 /// A "why not" question and its answer, shown at the top of the page.
 struct WhyAnswer {
     item: i64,
+    person_id: i64,
     person: String,
     answer: String,
 }
 
 impl BatchPage {
+    /// True for the item of the question just asked, so the form keeps it.
+    fn asked_item(&self, item: &i64) -> bool {
+        self.why.as_ref().is_some_and(|w| w.item == *item)
+    }
+
+    /// True for the person of the question just asked.
+    fn asked_person(&self, person: &i64) -> bool {
+        self.why.as_ref().is_some_and(|w| w.person_id == *person)
+    }
+
     fn errors_for(&self, item: &i64) -> FormErrors {
         if *item == self.failed_item { self.errors.clone() } else { FormErrors::default() }
     }
@@ -136,8 +147,8 @@ pub async fn show(
     let why = match (q.why_item, q.why_person) {
         (Some(item), Some(person)) => {
             let answer = batch::why_not(&state.db, id, item, person).await?;
-            let person = crewdeck_store::people::get(&state.db, person).await?.name;
-            Some(WhyAnswer { item, person, answer })
+            let name = crewdeck_store::people::get(&state.db, person).await?.name;
+            Some(WhyAnswer { item, person_id: person, person: name, answer })
         }
         _ => None,
     };
