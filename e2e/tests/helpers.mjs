@@ -53,6 +53,7 @@ const NAV_SECTIONS = [
   ['Comments', ['team_leader', 'ops_manager']],
   // area: quality
   // area: allocation
+  ['Work', ['agent', 'team_leader', 'ops_manager']],
   // area: staffing
   ['Staffing', ['team_leader', 'ops_manager']],
   ['Users', ['admin']],

@@ -64,6 +64,9 @@ enum Command {
     Agent(commands::agents::AgentCommand),
     // area: quality
     // area: allocation
+    /// Work items: import them into team queues (see docs/allocation.md).
+    #[command(subcommand)]
+    Work(commands::work::WorkCommand),
     // area: staffing
     /// Forecast a queue's contacts and handle time for next week, with each method's backtest (see docs/staffing.md).
     Forecast(commands::forecast::ForecastArgs),
@@ -183,6 +186,12 @@ async fn run(cli: Cli) -> CliResult {
         }
         // area: quality
         // area: allocation
+        Command::Work(command) => {
+            let db = open_database(&cli, &file).await?;
+            let result = commands::work::run(command, &db, out).await;
+            db.close().await;
+            result
+        }
         // area: staffing
         Command::Forecast(args) => {
             let db = open_database(&cli, &file).await?;

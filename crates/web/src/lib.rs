@@ -49,6 +49,7 @@ pub fn build(state: AppState) -> App {
     let r = imports_routes::imports_routes(r);
     // area: quality
     // area: allocation
+    let r = allocation_routes(r);
     // area: staffing
     let r = staffing_routes(r);
     let (router, routes, openapi) = r.finish();
@@ -148,4 +149,29 @@ fn staffing_routes(r: routes::Routes) -> routes::Routes {
         .page(Method::GET, "/teams/{id}/staffing/plan", Action::ViewStaffing, staffing::print_plan)
         .page(Method::GET, "/staffing/queues/{id}", Action::ManageStaffing, staffing::queue_settings)
         .page(Method::POST, "/staffing/queues/{id}", Action::ManageStaffing, staffing::save_queue_settings)
+}
+
+/// Work allocation: the work pages, batches, follow-up, fairness and the work API.
+fn allocation_routes(r: routes::Routes) -> routes::Routes {
+    use pages::{work, work_batch, work_review};
+    r.page(Method::GET, "/work", Action::ViewWork, work::show)
+        .page(Method::POST, "/work/pull", Action::PullWork, work::pull_next)
+        .page(Method::GET, "/work/new", Action::ManageWork, work::new_form)
+        .page(Method::POST, "/work/new", Action::ManageWork, work::create)
+        .page(Method::GET, "/work/items/{id}", Action::ViewWork, work::item)
+        .page(Method::POST, "/work/items/{id}/start", Action::ViewWork, work::start)
+        .page(Method::POST, "/work/items/{id}/done", Action::ViewWork, work::done)
+        .page(Method::POST, "/work/items/{id}/notes", Action::ViewWork, work::add_note)
+        .page(Method::POST, "/work/items/{id}/assign", Action::ManageWork, work::assign_to)
+        .page(Method::POST, "/work/items/{id}/check-in", Action::ManageWork, work::check_in)
+        .page(Method::GET, "/work/follow-up", Action::ManageWork, work_review::follow_up)
+        .page(Method::GET, "/work/fairness", Action::ManageWork, work_review::fairness_view)
+        .page(Method::POST, "/work/batches", Action::AllocateWork, work_batch::propose)
+        .page(Method::GET, "/work/batches/{id}", Action::AllocateWork, work_batch::show)
+        .page(Method::POST, "/work/batches/{id}/move", Action::AllocateWork, work_batch::move_line)
+        .page(Method::POST, "/work/batches/{id}/confirm", Action::AllocateWork, work_batch::confirm)
+        .api(Action::ViewWork, routes!(api::work::list))
+        .api(Action::ManageWork, routes!(api::work::create))
+        .api(Action::ManageWork, routes!(api::work::import_file))
+        .api(Action::PullWork, routes!(api::work::next))
 }

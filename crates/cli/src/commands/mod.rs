@@ -15,5 +15,6 @@ pub mod agents;
 pub mod platform_import;
 // area: quality
 // area: allocation
+pub mod work;
 // area: staffing
 pub mod forecast;

@@ -260,8 +260,8 @@ pub async fn get(db: &Db, id: i64) -> StoreResult<Batch> {
     let stored = load_stored(db, id).await?;
     let rows = line_rows(db, id).await?;
     let lines = placement(&stored, &rows);
-    let filter = WorkFilter { team_ids: Some(vec![stored.team_id]), assignee: None, states: Vec::new() };
-    let mut items: HashMap<i64, WorkItem> = items::list(db, &filter).await?.into_iter().map(|i| (i.id, i)).collect();
+    let mut items: HashMap<i64, WorkItem> =
+        items::by_ids(db, &stored.item_ids).await?.into_iter().map(|i| (i.id, i)).collect();
     let agents = stored.problem.agents();
     let names: Vec<String> = stored.document["agents"]
         .as_array()

@@ -16,8 +16,11 @@ use super::roster;
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 
-/// A share of assignments above this many times the fair share is flagged.
+/// A share of assignments above this many times the fair share is flagged...
 pub const SHARE_WARNING: f64 = 2.0;
+
+/// ...when it is also at least this many items above the fair count.
+pub const BURST_MARGIN: f64 = 3.0;
 
 /// One person's work over the period.
 #[derive(Debug, Clone, Default)]
@@ -42,7 +45,8 @@ pub struct PersonWork {
     pub load: Vec<String>,
     /// Share of the team's assignments, 0–1.
     pub share: f64,
-    /// True when the share is over [`SHARE_WARNING`] times the fair share.
+    /// True when the share is over [`SHARE_WARNING`] times the fair share and
+    /// [`BURST_MARGIN`] items above it.
     pub burst: bool,
 }
 
@@ -99,11 +103,12 @@ pub async fn period(db: &Db, team_id: i64, from: Date, to: Date, tz: &TimeZone) 
             p.done += 1;
         }
     }
-    let fair = if people.is_empty() { 0.0 } else { 1.0 / people.len() as f64 };
+    // The fair count: the team's assignments shared equally among its members.
+    let fair = if people.is_empty() { 0.0 } else { all as f64 / people.len() as f64 };
     for p in &mut people {
         p.share = if all == 0 { 0.0 } else { p.total as f64 / all as f64 };
-        // One item more than the fair share in a tiny period is not a burst.
-        p.burst = all >= 4 && p.share > SHARE_WARNING * fair;
+        // A couple of items over a small fair count is chance, not a burst.
+        p.burst = p.total as f64 > SHARE_WARNING * fair && p.total as f64 >= fair + BURST_MARGIN;
     }
     Ok(people)
 }

@@ -181,7 +181,20 @@ fn item_from_row(row: &AnyRow) -> Result<WorkItem, sqlx::Error> {
 
 /// Items matching `filter`, most urgent first, then earliest due, then oldest.
 pub async fn list(db: &Db, filter: &WorkFilter) -> StoreResult<Vec<WorkItem>> {
-    let clause = filter.where_clause();
+    list_where(db, &filter.where_clause()).await
+}
+
+/// These items, whatever their state (a batch's lines), in queue order.
+pub async fn by_ids(db: &Db, ids: &[i64]) -> StoreResult<Vec<WorkItem>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Numbers only, so they are written into the statement.
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    list_where(db, &format!("w.id IN ({})", ids.join(", "))).await
+}
+
+async fn list_where(db: &Db, clause: &str) -> StoreResult<Vec<WorkItem>> {
     let rows = sqlx::query(&format!(
         "SELECT {ITEM_COLUMNS} {ITEM_FROM} WHERE {clause} \
          ORDER BY {PRIORITY_RANK}, CASE WHEN w.due_at IS NULL THEN 1 ELSE 0 END, w.due_at, w.id"

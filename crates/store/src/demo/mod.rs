@@ -24,6 +24,7 @@ mod interactions;
 mod themes;
 // area: quality
 // area: allocation
+mod allocation;
 // area: staffing
 mod staffing;
 
@@ -342,6 +343,7 @@ pub async fn seed(db: &Db, seed: u64, today: Date, now: Timestamp) -> StoreResul
     themes::seed(db, &system, now).await?;
     // area: quality
     // area: allocation
+    allocation::seed(db, &system, seed, &team_ids, today, now).await?;
     // area: staffing
     staffing::seed(db, &system, &team_ids, today - interactions::DAYS.days(), today, now).await?;
     logins.sort_by_key(|l| l.role);

@@ -3,6 +3,7 @@
 
 pub mod directory;
 pub mod people;
+pub mod work;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -25,7 +26,8 @@ use crate::error::Problem;
         (name = "teams", description = "Teams and membership"),
         (name = "skills", description = "The skills catalogue and matrix"),
         (name = "accounts", description = "The caller, users and tokens"),
-        (name = "audit", description = "The tamper-evident audit trail")
+        (name = "audit", description = "The tamper-evident audit trail"),
+        (name = "work", description = "Work items, import and pull mode (allocation)")
     )
 )]
 pub struct ApiDoc;

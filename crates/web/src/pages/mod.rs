@@ -15,6 +15,9 @@ pub mod comments;
 pub mod imports;
 // area: quality
 // area: allocation
+pub mod work;
+pub mod work_batch;
+pub mod work_review;
 // area: staffing
 pub mod staffing;
 pub mod staffing_view;
@@ -69,6 +72,7 @@ const SECTIONS: &[(&str, &str, Action)] = &[
     ("Comments", "/comments", Action::ViewComments),
     // area: quality
     // area: allocation
+    ("Work", "/work", Action::ViewWork),
     // area: staffing
     ("Staffing", "/staffing", Action::ViewStaffing),
     ("Users", "/admin/users", Action::ManageUsers),
@@ -142,6 +146,14 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "theme_deleted" => "Theme deleted. Its comments are unchanged; the change is in the audit trail.",
         // area: quality
         // area: allocation
+        "pulled" => "This item is now yours. It was the most urgent one you can take.",
+        "started" => "Started.",
+        "work_done" => "Marked done; it no longer counts towards the open load.",
+        "note" => "Note saved.",
+        "assigned" => "Moved. The reason is kept with the assignment and in the audit trail.",
+        "check_in" => "Check-in date saved.",
+        "confirmed" => "Allocation confirmed: the items are assigned and everyone can see them in My work.",
+        "nothing_to_allocate" => "There is no open work in this queue to allocate.",
         // area: staffing
         "staffing-saved" => "Staffing settings saved. The change is in the audit trail.",
         _ => return None,
