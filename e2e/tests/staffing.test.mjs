@@ -68,6 +68,14 @@ describe('staffing plan, what-if and printable plan', { timeout: 240_000 }, () =
       await page.locator('#what-if .field-error').first().waitFor();
       assert.match(await page.locator('#what-if').textContent(), /below 1/);
 
+      // Today so far: a row per open interval, one marked as now or all done.
+      await page.getByRole('link', { name: 'Today so far' }).click();
+      await page.waitForURL((u) => /^\/teams\/\d+\/staffing\/today$/.test(u.pathname));
+      assert.ok(await page.locator('table.today-table tbody tr').count() > 0, 'today lists intervals');
+      assert.match(await page.locator('section.today p').first().textContent(), /re-forecast/);
+      await page.screenshot({ path: path.join(shots, 'staffing-today.png'), fullPage: true });
+      await page.goBack();
+
       // The printable plan.
       await page.getByRole('link', { name: 'Printable plan' }).click();
       await page.waitForURL((u) => /^\/teams\/\d+\/staffing\/plan$/.test(u.pathname));

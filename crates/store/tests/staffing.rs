@@ -133,7 +133,63 @@ async fn history_adds_quarter_hours_into_local_intervals(db: &Db) {
     }
 }
 
+async fn today_so_far_is_set_against_forecast_and_plan(db: &Db) {
+    use crewdeck_store::staffing::forecast::{ForecastInterval, ForecastReport, ModelChoice};
+    use crewdeck_store::staffing::intraday;
+    // Hourly forecast for Monday 2 March 2026 (UTC, no organisation): 10
+    // contacts of 180 s from 09:00 to 12:00, nothing otherwise.
+    let choice = || ModelChoice { backtest: Vec::new(), chosen: "seasonal-naive".into(), reason: String::new() };
+    let intervals = (0..7 * 24)
+        .map(|i| ForecastInterval {
+            interval_start: (date(2026, 3, 2).at(0, 0, 0, 0) + jiff::SignedDuration::from_hours(i)).to_string(),
+            contacts: if (9..12).contains(&(i % 24)) { 10.0 } else { 0.0 },
+            aht_seconds: 180.0,
+        })
+        .collect();
+    let report = ForecastReport {
+        queue: "q".into(),
+        interval_minutes: 60,
+        history_from: "2026-02-02".into(),
+        history_to: "2026-03-01".into(),
+        excluded_days: Vec::new(),
+        held_out_weeks: 2,
+        volume: choice(),
+        aht: choice(),
+        intervals,
+    };
+    // 09:00–10:00 got 20 contacts (double), all answered in 10 s, AHT 240 s.
+    let rows: Vec<String> = (0..20)
+        .map(|k| {
+            format!("t{k},voice,q,a1,x{k},t,2026-03-02T09:{k:02}:00Z,2026-03-02T09:{k:02}:10Z,2026-03-02T09:{:02}:10Z,0,resolved", k + 4)
+        })
+        .collect();
+    import(db, &rows.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    let mut settings = settings::get(db, "q").await.expect("defaults");
+    settings.shrinkage_planned = "0".into();
+    settings.shrinkage_unplanned = "0".into();
+    let now = date(2026, 3, 2).at(10, 20, 0, 0).to_zoned(jiff::tz::TimeZone::UTC).expect("valid").timestamp();
+    let day = intraday::today(db, &settings, &report, date(2026, 3, 2), now).await.expect("today");
+    assert_eq!(day.rows.len(), 24);
+    assert_eq!(day.volume_ratio, 2.0);
+    assert!((day.aht_ratio - 240.0 / 180.0).abs() < 1e-9);
+    let nine = &day.rows[9];
+    assert!(nine.complete && !day.rows[10].complete);
+    assert_eq!((nine.actual_contacts, nine.actual_aht_seconds, nine.service_level), (20.0, Some(240.0), Some(1.0)));
+    // 10 contacts of 180 s per hour: 0.5 Erlangs, 2 agents for 80/20; the
+    // rest of the day is now 20 contacts of 240 s: 1.33 Erlangs, more agents.
+    assert_eq!(day.rows[10].planned_agents, 2);
+    assert_eq!(day.rows[10].expected_contacts, 20.0);
+    assert!(day.rows[10].agents_needed > day.rows[10].planned_agents, "{:?}", day.rows[10]);
+    assert_eq!(day.rows[12].agents_needed, 0);
+    // Another day is not in this forecast.
+    assert!(matches!(
+        intraday::today(db, &settings, &report, date(2026, 3, 20), now).await,
+        Err(StoreError::Invalid(_))
+    ));
+}
+
 both_backends!(
+    today_so_far_is_set_against_forecast_and_plan,
     settings_are_checked_saved_and_audited,
     special_days_are_saved_listed_removed_and_audited,
     history_adds_quarter_hours_into_local_intervals,
