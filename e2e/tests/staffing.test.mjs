@@ -32,6 +32,7 @@ describe('staffing plan, what-if and printable plan', { timeout: 240_000 }, () =
       await login(page, server.logins.team_leader);
       await page.locator('header.top nav').getByRole('link', { name: 'Staffing', exact: true }).click();
       await page.waitForURL((u) => u.pathname === '/staffing');
+      await page.screenshot({ path: path.join(shots, 'staffing-index.png'), fullPage: true });
       await page.getByRole('link', { name: 'Open the plan' }).first().click();
       await page.waitForURL((u) => /^\/teams\/\d+\/staffing$/.test(u.pathname));
 
@@ -89,6 +90,36 @@ describe('staffing plan, what-if and printable plan', { timeout: 240_000 }, () =
       assert.equal(await page.locator('header.top').isVisible(), false, 'the navigation is not printed');
       await page.screenshot({ path: path.join(shots, 'staffing-print.png'), fullPage: true });
       await page.pdf({ path: path.join(shots, 'staffing-plan.pdf'), format: 'A4', landscape: true, printBackground: true });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('team leader: a bad setting is refused, a good one saved', { timeout: 120_000 }, async () => {
+    const shots = ensureArtifactsDir();
+    const context = await newContext(browser, server.baseURL);
+    context.setDefaultTimeout(60_000);
+    context.setDefaultNavigationTimeout(90_000);
+    try {
+      const page = await context.newPage();
+      await login(page, server.logins.team_leader);
+      await page.goto('/staffing');
+      await page.getByRole('link', { name: 'Open the plan' }).first().click();
+      await page.waitForURL((u) => /^\/teams\/\d+\/staffing$/.test(u.pathname));
+      await page.locator('section.queue').first().getByRole('link', { name: 'Settings' }).click();
+      await page.waitForURL((u) => u.pathname.startsWith('/staffing/queues/'));
+      await page.locator('#shrinkage_planned').fill('0.95');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.locator('.field-error').first().waitFor();
+      assert.match(await page.locator('.field-error').first().textContent(), /below 1/);
+      await page.screenshot({ path: path.join(shots, 'staffing-settings-error.png'), fullPage: true });
+      await page.locator('#shrinkage_planned').fill('0.25');
+      await Promise.all([
+        page.waitForURL((u) => /^\/teams\/\d+\/staffing$/.test(u.pathname)),
+        page.getByRole('button', { name: 'Save settings' }).click(),
+      ]);
+      assert.match(await page.locator('.notice').textContent(), /Staffing settings saved/);
+      assert.match(await page.locator('section.queue').first().textContent(), /25% planned/);
     } finally {
       await context.close();
     }
