@@ -49,6 +49,7 @@ const NAV_SECTIONS = [
   ['Skills', ['agent', 'team_leader', 'ops_manager', 'hr', 'admin']],
   // area: kpi
   // area: imports
+  ['Imports', ['team_leader', 'ops_manager']],
   // area: quality
   // area: allocation
   // area: staffing

@@ -33,11 +33,14 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "interactions", include_str!("../migrations/0002_interactions.sql")),
     // area: kpi
     // area: imports
+    (4, "imports", include_str!("../migrations/0004_imports.sql")),
     // area: quality
     // area: allocation
+    (6, "allocation", include_str!("../migrations/0006_allocation.sql")),
     // area: staffing
     (7, "staffing", include_str!("../migrations/0007_staffing.sql")),
     // area: perf
+    (8, "perf", include_str!("../migrations/0008_perf.sql")),
 ];
 
 impl Db {

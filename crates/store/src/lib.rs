@@ -17,8 +17,10 @@ pub mod subject_access;
 pub mod teams;
 // area: kpi
 // area: imports
+pub mod imports;
 // area: quality
 // area: allocation
+pub mod allocation;
 // area: staffing
 pub mod staffing;
 

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod assets;
 pub mod error;
+pub mod imports_routes;
 pub mod metrics;
 pub mod pages;
 pub mod routes;
@@ -45,6 +46,7 @@ pub fn build(state: AppState) -> App {
     let r = foundation_routes(r);
     // area: kpi
     // area: imports
+    let r = imports_routes::imports_routes(r);
     // area: quality
     // area: allocation
     // area: staffing

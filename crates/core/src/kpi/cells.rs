@@ -40,6 +40,12 @@ pub fn parse_timestamp(field: &str, text: &str) -> Result<Timestamp, FieldError>
     if !has_rfc3339_shape(text.as_bytes()) {
         return Err(shape_error());
     }
+    let not_real = || FieldError::new(field, format!("{} is not a real date and time", quote(text)));
+    // Most files already write the separator as `T` and UTC as `Z`: parse
+    // those in place rather than copying every cell (imports read millions).
+    if text.as_bytes()[10] == b'T' && !text.ends_with('z') {
+        return text.parse::<Timestamp>().map_err(|_| not_real());
+    }
     let mut normalised = text.as_bytes().to_vec();
     normalised[10] = b'T';
     if normalised.last() == Some(&b'z') {
@@ -47,9 +53,7 @@ pub fn parse_timestamp(field: &str, text: &str) -> Result<Timestamp, FieldError>
         normalised.push(b'Z');
     }
     let normalised = String::from_utf8(normalised).map_err(|_| shape_error())?;
-    normalised
-        .parse::<Timestamp>()
-        .map_err(|_| FieldError::new(field, format!("{} is not a real date and time", quote(text))))
+    normalised.parse::<Timestamp>().map_err(|_| not_real())
 }
 
 pub(super) fn parse_optional_timestamp(field: &str, text: &str) -> Result<Option<Timestamp>, FieldError> {

@@ -8,6 +8,7 @@ use futures_util::future::BoxFuture;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
+use super::phases::{Phase, PhaseClock};
 use super::rows::{Row, RowReader};
 use super::{ImportFile, ImportOptions, ImportReport, Rejection, interactions, surveys};
 use crate::audit::{self, Actor};
@@ -25,6 +26,8 @@ pub(crate) struct BatchCtx {
     pub tz: TimeZone,
     /// Which engine, for the placeholders of statements built per batch.
     pub backend: crate::db::Backend,
+    /// Time per phase, printed when `CREWDECK_IMPORT_TIMINGS` is set.
+    pub clock: PhaseClock,
 }
 
 /// What one batch did.
@@ -129,32 +132,85 @@ async fn run<R: Read + Send, T: Send>(
         settings: options.settings,
         tz: org_time_zone(db).await?,
         backend: db.backend(),
+        clock: PhaseClock::from_env(),
     };
     let batch_size = options.batch_size.max(1);
     let mut totals = Totals::default();
-    let mut batch: Vec<(u64, T)> = Vec::with_capacity(batch_size);
-    while let Some((line, row)) = rows.next_row()? {
-        totals.rows += 1;
-        match row.and_then(kind.parse) {
-            Ok(record) => batch.push((line, record)),
-            Err(reason) => totals.report.rejected.push(Rejection { line, reason }),
+    let mut next = read_batch(&mut rows, kind, batch_size, 0, progress, &ctx.clock).await?;
+    loop {
+        let ReadBatch { batch, rejected, rows: read } = next;
+        totals.rows += read;
+        totals.report.rejected.extend(rejected);
+        if batch.len() < batch_size {
+            // The end of the file.
+            if !batch.is_empty() {
+                commit_batch(db, actor, &ctx, kind, batch, &mut totals, now).await?;
+            }
+            break;
         }
-        if batch.len() >= batch_size {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
-            commit_batch(db, actor, &ctx, kind, full, &mut totals, now).await?;
-            progress(totals.rows);
-        } else if totals.rows % 1024 == 0 {
-            progress(totals.rows);
-        }
-    }
-    if !batch.is_empty() {
-        commit_batch(db, actor, &ctx, kind, batch, &mut totals, now).await?;
+        // The next batch is read and parsed while this one is written: the
+        // database works on its own thread, and reading yields to it often.
+        let seen = totals.rows;
+        let (committed, read) = futures_util::future::join(
+            commit_batch(db, actor, &ctx, kind, batch, &mut totals, now),
+            read_batch(&mut rows, kind, batch_size, seen, progress, &ctx.clock),
+        )
+        .await;
+        committed?;
+        next = read?;
+        progress(totals.rows);
     }
     progress(totals.rows);
     finish_run(db, actor, &ctx, kind.name, &totals, now).await?;
+    ctx.clock.report(totals.rows, totals.batches);
     let mut rejected = totals.report.rejected;
     rejected.sort_by_key(|r| r.line);
     Ok(ImportReport { run_id: ctx.run_id, imported: totals.report.imported, updated: totals.report.updated, rejected })
+}
+
+/// The rows read for one batch: the valid records, the rejected rows, and
+/// how many rows were read in all.
+struct ReadBatch<T> {
+    batch: Vec<(u64, T)>,
+    rejected: Vec<Rejection>,
+    rows: u64,
+}
+
+/// Rows read between yields to the batch being written alongside.
+const ROWS_PER_YIELD: u64 = 64;
+
+/// Reads and parses rows until `size` are valid or the file ends. `seen`
+/// rows were read before; `progress` hears the running count now and then.
+async fn read_batch<R: Read, T>(
+    rows: &mut RowReader<R>,
+    kind: &Kind<T>,
+    size: usize,
+    seen: u64,
+    progress: &mut (dyn FnMut(u64) + Send),
+    clock: &PhaseClock,
+) -> StoreResult<ReadBatch<T>> {
+    let mut out = ReadBatch { batch: Vec::with_capacity(size), rejected: Vec::new(), rows: 0 };
+    let mut mark = clock.start();
+    while out.batch.len() < size {
+        let Some((line, row)) = rows.next_row()? else {
+            break;
+        };
+        out.rows += 1;
+        match row.and_then(kind.parse) {
+            Ok(record) => out.batch.push((line, record)),
+            Err(reason) => out.rejected.push(Rejection { line, reason }),
+        }
+        if out.rows.is_multiple_of(ROWS_PER_YIELD) {
+            if (seen + out.rows).is_multiple_of(1024) {
+                progress(seen + out.rows);
+            }
+            clock.lap(Phase::Parse, mark);
+            tokio::task::yield_now().await;
+            mark = clock.start();
+        }
+    }
+    clock.lap(Phase::Parse, mark);
+    Ok(out)
 }
 
 async fn start_run(db: &Db, actor: &Actor, kind: &str, file_name: &str, now: Timestamp) -> StoreResult<i64> {
@@ -196,6 +252,7 @@ async fn commit_batch<T>(
     let last = batch.last().map_or(0, |(line, _)| *line);
     let mut tx = db.begin().await?;
     let applied = (kind.apply)(&mut tx, ctx, batch).await?;
+    let mark = ctx.clock.start();
     totals.batches += 1;
     let summary = format!(
         "batch {}: lines {first}\u{2013}{last}; {} imported, {} updated, {} rejected",
@@ -220,6 +277,7 @@ async fn commit_batch<T>(
     )
     .await?;
     tx.commit().await?;
+    ctx.clock.lap(Phase::Commit, mark);
     totals.report.rejected.extend(applied.rejected);
     Ok(())
 }

@@ -21,6 +21,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::import::{Applied, BatchCtx};
+use super::phases::Phase;
 use super::rollups::{Deltas, RollupKey};
 use super::rows::Row as FileRow;
 use super::surveys::stored_survey_counts;
@@ -99,10 +100,11 @@ fn key_of(interaction: &Interaction, day: Date) -> RollupKey {
     }
 }
 
-type Case = (String, String);
+/// A customer and topic: the contacts first contact resolution compares.
+type Case<'a> = (&'a str, &'a str);
 
-fn case_of(interaction: &Interaction) -> Case {
-    (interaction.customer_id().to_string(), interaction.topic().to_string())
+fn case_of(interaction: &Interaction) -> Case<'_> {
+    (interaction.customer_id(), interaction.topic())
 }
 
 /// The arrival times a batch changes in one case, and how far its new
@@ -120,6 +122,34 @@ impl Span {
     }
 }
 
+/// One case a batch touches: its span, and the batch's records in it (by
+/// position in the batch).
+struct CaseWork<'a> {
+    case: Case<'a>,
+    span: Span,
+    fresh: Vec<usize>,
+}
+
+/// Widens the span of `case` to cover a contact arriving at `t` and
+/// anchored at `anchor`, adding the case if new; returns its position.
+fn touch<'a>(
+    index: &mut HashMap<Case<'a>, usize>,
+    cases: &mut Vec<CaseWork<'a>>,
+    case: Case<'a>,
+    t: i64,
+    anchor: Option<i64>,
+) -> usize {
+    let at = *index.entry(case).or_insert_with(|| {
+        cases.push(CaseWork { case, span: Span { min_t: t, max_t: t, max_anchor: t }, fresh: Vec::new() });
+        cases.len() - 1
+    });
+    let span = &mut cases[at].span;
+    span.min_t = span.min_t.min(t);
+    span.max_t = span.max_t.max(t);
+    span.max_anchor = span.max_anchor.max(anchor.unwrap_or(t));
+    at
+}
+
 /// Writes one batch of interactions; see the module documentation.
 pub(crate) fn apply_batch<'a>(
     tx: &'a mut Tx,
@@ -129,22 +159,27 @@ pub(crate) fn apply_batch<'a>(
     Box::pin(apply(tx, ctx, batch))
 }
 
-async fn apply(tx: &mut Tx, ctx: &BatchCtx, batch: Vec<(u64, Interaction)>) -> StoreResult<Applied> {
+async fn apply(tx: &mut Tx, ctx: &BatchCtx, mut batch: Vec<(u64, Interaction)>) -> StoreResult<Applied> {
+    let clock = &ctx.clock;
+    let mut mark = clock.start();
     let mut applied = Applied::default();
-    // A repeated id within this batch; repeats across batches are found
-    // through import_run below.
-    let mut first_line: HashMap<String, u64> = HashMap::with_capacity(batch.len());
-    let mut records = Vec::with_capacity(batch.len());
-    for (line, interaction) in batch {
-        if let Some(&first) = first_line.get(interaction.id()) {
-            applied.rejected.push(duplicate(line, first));
-        } else {
-            first_line.insert(interaction.id().to_string(), line);
-            records.push((line, interaction));
+    // A repeated id within this batch is rejected, the first kept; repeats
+    // across batches are found through import_run below. Sorting by id (the
+    // stable sort keeps file order among equal ids) puts repeats side by
+    // side and writes the id index in order.
+    batch.sort_by(|a, b| a.1.id().cmp(b.1.id()));
+    let mut records: Vec<(u64, &Interaction)> = Vec::with_capacity(batch.len());
+    for (line, interaction) in &batch {
+        match records.last() {
+            Some(&(first, previous)) if previous.id() == interaction.id() => {
+                applied.rejected.push(duplicate(*line, first));
+            }
+            _ => records.push((*line, interaction)),
         }
     }
     let ids: Vec<&str> = records.iter().map(|(_, i)| i.id()).collect();
     let mut old = load_by_ids(tx, ctx.backend, &ids).await?;
+    mark = clock.lap(Phase::LoadIds, mark);
     records.retain(|(line, interaction)| match old.get(interaction.id()) {
         Some(stored) if stored.import_run == ctx.run_id => {
             applied.rejected.push(duplicate(*line, u64::try_from(stored.import_line).unwrap_or(0)));
@@ -156,37 +191,37 @@ async fn apply(tx: &mut Tx, ctx: &BatchCtx, batch: Vec<(u64, Interaction)>) -> S
     old.retain(|id, _| batch_ids.contains(id.as_str()));
 
     let window = i64::try_from(ctx.settings.fcr_window().as_nanos()).unwrap_or(i64::MAX);
-    let mut spans: HashMap<Case, Span> = HashMap::new();
-    let mut touch = |case: Case, t: i64, anchor: Option<i64>| {
-        let span = spans.entry(case).or_insert(Span { min_t: t, max_t: t, max_anchor: t });
-        span.min_t = span.min_t.min(t);
-        span.max_t = span.max_t.max(t);
-        span.max_anchor = span.max_anchor.max(anchor.unwrap_or(t));
-    };
+    let mut case_index: HashMap<Case<'_>, usize> = HashMap::with_capacity(records.len());
+    let mut cases: Vec<CaseWork<'_>> = Vec::with_capacity(records.len());
     for stored in old.values() {
         let i = &stored.interaction;
-        touch(case_of(i), nanos(i.arrived_at()).unwrap_or(0), None);
+        touch(&mut case_index, &mut cases, case_of(i), nanos(i.arrived_at()).unwrap_or(0), None);
     }
+    let mut record_case = Vec::with_capacity(records.len());
     for (_, i) in &records {
-        touch(case_of(i), nanos(i.arrived_at()).unwrap_or(0), i.fcr_anchor().and_then(nanos));
+        let (t, anchor) = (nanos(i.arrived_at()).unwrap_or(0), i.fcr_anchor().and_then(nanos));
+        record_case.push(touch(&mut case_index, &mut cases, case_of(i), t, anchor));
     }
-    let neighbours = load_cases(tx, ctx.backend, &spans, window, &batch_ids).await?;
+    for (n, &at) in record_case.iter().enumerate() {
+        cases[at].fresh.push(n);
+    }
+    mark = clock.lap(Phase::Compute, mark);
+    let stored_lag = max_lag(tx).await?;
+    let neighbours = load_cases(tx, ctx.backend, &cases, window, stored_lag, &batch_ids).await?;
+    mark = clock.lap(Phase::LoadCases, mark);
 
     // Recompute FCR per case over its stored neighbours and the batch's records.
-    let mut by_case: HashMap<Case, Vec<&Interaction>> = HashMap::new();
-    for (_, i) in &records {
-        by_case.entry(case_of(i)).or_default().push(i);
-    }
     let mut deltas = Deltas::default();
-    let mut new_flags: HashMap<&str, bool> = HashMap::with_capacity(records.len());
-    let mut flag_updates: Vec<(&str, bool)> = Vec::new();
+    let mut new_flags = vec![false; records.len()];
+    let mut flag_updates: [Vec<&str>; 2] = [Vec::new(), Vec::new()];
     let one_fcr = KpiCounts { fcr_resolved: 1, ..KpiCounts::default() };
-    for (case, span) in &spans {
-        let stored = neighbours.get(case).map(Vec::as_slice).unwrap_or(&[]);
-        let fresh = by_case.get(case).map(Vec::as_slice).unwrap_or(&[]);
-        let all: Vec<&Interaction> = stored.iter().map(|s| &s.interaction).chain(fresh.iter().copied()).collect();
+    let mut all: Vec<&Interaction> = Vec::new();
+    for (work, stored) in cases.iter().zip(&neighbours) {
+        all.clear();
+        all.extend(stored.iter().map(|s| &s.interaction));
+        all.extend(work.fresh.iter().map(|&n| records[n].1));
         let flags = resolved_first_time(&all, ctx.settings.fcr_window());
-        let (lo, hi) = span.bounds(window);
+        let (lo, hi) = work.span.bounds(window);
         for (s, &flag) in stored.iter().zip(&flags) {
             let Some(anchor) = s.interaction.fcr_anchor().and_then(nanos) else {
                 continue;
@@ -195,53 +230,78 @@ async fn apply(tx: &mut Tx, ctx: &BatchCtx, batch: Vec<(u64, Interaction)>) -> S
             if exact && flag != s.fcr {
                 let key = key_of(&s.interaction, s.day);
                 if flag {
-                    deltas.add(&key, &one_fcr);
+                    deltas.add(key, &one_fcr);
                 } else {
-                    deltas.sub(&key, &one_fcr);
+                    deltas.sub(key, &one_fcr);
                 }
-                flag_updates.push((s.interaction.id(), flag));
+                flag_updates[usize::from(flag)].push(s.interaction.id());
             }
         }
-        for (i, &flag) in fresh.iter().zip(&flags[stored.len()..]) {
-            new_flags.insert(i.id(), flag);
+        for (&n, &flag) in work.fresh.iter().zip(&flags[stored.len()..]) {
+            new_flags[n] = flag;
         }
     }
 
-    let mut moved: HashMap<String, (RollupKey, RollupKey)> = HashMap::new();
+    let mut moved: HashMap<&str, (RollupKey, RollupKey)> = HashMap::new();
     let mut rows = Vec::with_capacity(records.len());
-    for (line, interaction) in &records {
+    for (&(line, interaction), &flag) in records.iter().zip(&new_flags) {
         let day = local_date(interaction.arrived_at(), &ctx.tz);
         let key = key_of(interaction, day);
-        let flag = new_flags.get(interaction.id()).copied().unwrap_or(false);
         let mut counts = KpiCounts::default();
         counts.add(interaction, flag, &ctx.settings);
-        deltas.add(&key, &counts);
         match old.get(interaction.id()) {
             Some(stored) => {
                 let old_key = key_of(&stored.interaction, stored.day);
                 let mut old_counts = KpiCounts::default();
                 old_counts.add(&stored.interaction, stored.fcr, &ctx.settings);
-                deltas.sub(&old_key, &old_counts);
                 if old_key != key {
-                    moved.insert(interaction.id().to_string(), (old_key, key.clone()));
+                    moved.insert(interaction.id(), (old_key.clone(), key.clone()));
                 }
+                deltas.sub(old_key, &old_counts);
                 applied.updated += 1;
             }
             None => applied.imported += 1,
         }
-        rows.push((*line, interaction, day, flag));
+        deltas.add(key, &counts);
+        rows.push((line, interaction, day, flag));
     }
+    mark = clock.lap(Phase::Compute, mark);
     move_surveys(tx, ctx.backend, &moved, &mut deltas).await?;
+    mark = clock.lap(Phase::Neighbours, mark);
     upsert(tx, ctx, &rows).await?;
-    for (id, flag) in flag_updates {
-        sqlx::query("UPDATE interactions SET fcr = $1 WHERE id = $2")
-            .bind(i64::from(flag))
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
+    mark = clock.lap(Phase::Upsert, mark);
+    for (flag, ids) in flag_updates.iter().enumerate() {
+        set_flags(tx, ctx.backend, ids, flag == 1).await?;
     }
+    let batch_lag = records
+        .iter()
+        .filter_map(|(_, i)| Some(nanos(i.fcr_anchor()?)?.saturating_sub(nanos(i.arrived_at())?)))
+        .max()
+        .unwrap_or(0);
+    if batch_lag > stored_lag {
+        raise_max_lag(tx, batch_lag).await?;
+    }
+    mark = clock.lap(Phase::Neighbours, mark);
     deltas.write(tx, ctx.backend).await?;
+    clock.lap(Phase::Rollups, mark);
     Ok(applied)
+}
+
+/// Sets the FCR flag of stored contacts, many per statement.
+async fn set_flags(tx: &mut Tx, backend: Backend, ids: &[&str], flag: bool) -> StoreResult<()> {
+    for chunk in ids.chunks(5000) {
+        let sql = format!(
+            "UPDATE interactions SET fcr = {} WHERE id IN ({})",
+            i64::from(flag),
+            placeholders(backend, 1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql).persistent(false);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 fn duplicate(line: u64, first: u64) -> Rejection {
@@ -268,51 +328,87 @@ async fn load_by_ids(tx: &mut Tx, backend: Backend, ids: &[&str]) -> StoreResult
 /// The stored contacts of each case that arrive or are anchored within the
 /// case's bounds, leaving out the batch's own ids (their old versions are
 /// being replaced).
+///
+/// One index serves both conditions: a contact's anchor is never more than
+/// `max_lag` after its arrival (the largest lag stored, kept in
+/// `kpi_import_bounds`), so a contact anchored in [lo, hi] arrived in
+/// [lo − max_lag, hi]. The query reads that arrival range and the anchor
+/// condition is checked here.
 async fn load_cases(
     tx: &mut Tx,
     backend: Backend,
-    spans: &HashMap<Case, Span>,
+    cases: &[CaseWork<'_>],
     window: i64,
+    max_lag: i64,
     skip: &HashSet<&str>,
-) -> StoreResult<HashMap<Case, Vec<Stored>>> {
-    let cases: Vec<(&Case, (i64, i64))> = spans.iter().map(|(case, span)| (case, span.bounds(window))).collect();
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut out: HashMap<Case, Vec<Stored>> = HashMap::new();
-    for chunk in cases.chunks(2000) {
+) -> StoreResult<Vec<Vec<Stored>>> {
+    let mut out: Vec<Vec<Stored>> = (0..cases.len()).map(|_| Vec::new()).collect();
+    const CHUNK: usize = 2000;
+    for (c, chunk) in cases.chunks(CHUNK).enumerate() {
         let values: Vec<String> =
-            (0..chunk.len()).map(|i| format!("({})", placeholders(backend, 4 * i + 1, 4))).collect();
-        for column in ["arrived_at", "fcr_anchor"] {
-            let sql = format!(
-                "SELECT {COLUMNS} FROM interactions i JOIN (VALUES {}) AS k \
-                 ON i.customer_id = k.column1 AND i.topic = k.column2 \
-                 AND i.{column} >= k.column3 AND i.{column} <= k.column4",
-                values.join(", ")
-            );
-            let mut query = sqlx::query(&sql).persistent(false);
-            for ((customer, topic), (lo, hi)) in chunk {
-                query = query.bind(customer.as_str()).bind(topic.as_str()).bind(*lo).bind(*hi);
+            (0..chunk.len()).map(|i| format!("({})", placeholders(backend, 6 * i + 1, 6))).collect();
+        let sql = format!(
+            "SELECT {COLUMNS}, i.fcr_anchor, k.column4 AS lo, k.column5 AS hi, k.column6 AS case_no FROM interactions i \
+             JOIN (VALUES {}) AS k ON i.customer_id = k.column1 AND i.topic = k.column2 \
+             AND i.arrived_at >= k.column3 AND i.arrived_at <= k.column5",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql).persistent(false);
+        for (n, work) in chunk.iter().enumerate() {
+            let (lo, hi) = work.span.bounds(window);
+            let at = i64::try_from(c * CHUNK + n).unwrap_or(i64::MAX);
+            query =
+                query.bind(work.case.0).bind(work.case.1).bind(lo.saturating_sub(max_lag)).bind(lo).bind(hi).bind(at);
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            let (lo, hi): (i64, i64) = (row.try_get("lo")?, row.try_get("hi")?);
+            let arrived: i64 = row.try_get("arrived_at")?;
+            let anchor: Option<i64> = row.try_get("fcr_anchor")?;
+            let within = |t: i64| t >= lo && t <= hi;
+            if !(within(arrived) || anchor.is_some_and(within)) {
+                continue;
             }
-            for row in query.fetch_all(&mut **tx).await? {
-                let id: String = row.try_get("id")?;
-                if skip.contains(id.as_str()) || !seen.insert(id) {
-                    continue;
-                }
-                let stored = Stored::from_row(&row)?;
-                out.entry(case_of(&stored.interaction)).or_default().push(stored);
+            let id: String = row.try_get("id")?;
+            if skip.contains(id.as_str()) {
+                continue;
             }
+            let at: i64 = row.try_get("case_no")?;
+            let slot = usize::try_from(at)
+                .ok()
+                .and_then(|at| out.get_mut(at))
+                .ok_or_else(|| StoreError::Corrupt(format!("case {at} of a neighbour query")))?;
+            slot.push(Stored::from_row(&row)?);
         }
     }
     Ok(out)
+}
+
+/// The largest `fcr_anchor − arrived_at` stored so far (an upper bound: it
+/// never shrinks).
+async fn max_lag(tx: &mut Tx) -> StoreResult<i64> {
+    let lag: Option<i64> = sqlx::query_scalar("SELECT max_anchor_lag FROM kpi_import_bounds WHERE id = 1")
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(lag.unwrap_or(0))
+}
+
+/// Raises the stored bound to cover a batch's contacts.
+async fn raise_max_lag(tx: &mut Tx, lag: i64) -> StoreResult<()> {
+    sqlx::query("UPDATE kpi_import_bounds SET max_anchor_lag = $1 WHERE id = 1 AND max_anchor_lag < $1")
+        .bind(lag)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// Moves the survey counts of interactions whose rollup key changed.
 async fn move_surveys(
     tx: &mut Tx,
     backend: Backend,
-    moved: &HashMap<String, (RollupKey, RollupKey)>,
+    moved: &HashMap<&str, (RollupKey, RollupKey)>,
     deltas: &mut Deltas,
 ) -> StoreResult<()> {
-    let ids: Vec<&String> = moved.keys().collect();
+    let ids: Vec<&str> = moved.keys().copied().collect();
     for chunk in ids.chunks(5000) {
         let sql = format!(
             "SELECT interaction_id, csat, nps, ces FROM surveys WHERE interaction_id IN ({})",
@@ -320,14 +416,14 @@ async fn move_surveys(
         );
         let mut query = sqlx::query(&sql).persistent(false);
         for id in chunk {
-            query = query.bind(id.as_str());
+            query = query.bind(*id);
         }
         for row in query.fetch_all(&mut **tx).await? {
             let id: String = row.try_get("interaction_id")?;
             let counts = stored_survey_counts(&row)?;
-            if let Some((from, to)) = moved.get(&id) {
-                deltas.sub(from, &counts);
-                deltas.add(to, &counts);
+            if let Some((from, to)) = moved.get(id.as_str()) {
+                deltas.sub(from.clone(), &counts);
+                deltas.add(to.clone(), &counts);
             }
         }
     }
@@ -354,6 +450,11 @@ async fn upsert(tx: &mut Tx, ctx: &BatchCtx, rows: &[(u64, &Interaction, Date, b
         "import_run",
         "import_line",
     ];
+    // A batch spans few days: each is formatted once.
+    let mut days: HashMap<Date, String> = HashMap::new();
+    for &(_, _, day, _) in rows {
+        days.entry(day).or_insert_with(|| day.to_string());
+    }
     for chunk in rows.chunks(1000) {
         let values: Vec<String> =
             (0..chunk.len()).map(|i| format!("({})", placeholders(ctx.backend, N * i + 1, N))).collect();
@@ -366,6 +467,7 @@ async fn upsert(tx: &mut Tx, ctx: &BatchCtx, rows: &[(u64, &Interaction, Date, b
         );
         let mut query = sqlx::query(&sql).persistent(chunk.len() == 1000);
         for &(line, i, day, fcr) in chunk {
+            let day = days.get(&day).ok_or_else(|| StoreError::Corrupt(format!("no day key for {day}")))?;
             query = query
                 .bind(i.id())
                 .bind(i.channel().as_str())
@@ -378,7 +480,7 @@ async fn upsert(tx: &mut Tx, ctx: &BatchCtx, rows: &[(u64, &Interaction, Date, b
                 .bind(i.ended_at().and_then(nanos))
                 .bind(i64::from(i.wrap_seconds()))
                 .bind(i.outcome().as_str())
-                .bind(day.to_string())
+                .bind(day.as_str())
                 .bind(i.fcr_anchor().and_then(nanos))
                 .bind(i64::from(fcr))
                 .bind(ctx.run_id)

@@ -25,6 +25,7 @@
 mod agents;
 mod import;
 mod interactions;
+mod phases;
 mod report;
 mod rollups;
 mod rows;

@@ -100,14 +100,14 @@ async fn apply(tx: &mut Tx, ctx: &BatchCtx, batch: Vec<(u64, Survey)>) -> StoreR
                 applied.rejected.push(duplicate(*line, u64::try_from(old.import_line).unwrap_or(0)));
                 continue;
             }
-            deltas.sub(key, &old.counts);
+            deltas.sub(key.clone(), &old.counts);
             applied.updated += 1;
         } else {
             applied.imported += 1;
         }
         let mut counts = KpiCounts::default();
         counts.add_survey(survey);
-        deltas.add(key, &counts);
+        deltas.add(key.clone(), &counts);
         rows.push((*line, survey, at));
     }
     upsert(tx, ctx, &rows).await?;

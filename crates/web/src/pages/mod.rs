@@ -11,6 +11,7 @@ pub mod skills;
 pub mod teams;
 // area: kpi
 // area: imports
+pub mod imports;
 // area: quality
 // area: allocation
 // area: staffing
@@ -63,6 +64,7 @@ const SECTIONS: &[(&str, &str, Action)] = &[
     ("Skills", "/skills", Action::ViewSkills),
     // area: kpi
     // area: imports
+    ("Imports", "/imports", Action::ImportData),
     // area: quality
     // area: allocation
     // area: staffing
