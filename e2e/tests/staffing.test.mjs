@@ -125,6 +125,38 @@ describe('staffing plan, what-if and printable plan', { timeout: 240_000 }, () =
     }
   });
 
+  test('operations manager: names a special day, then removes it', { timeout: 120_000 }, async () => {
+    const context = await newContext(browser, server.baseURL);
+    context.setDefaultTimeout(60_000);
+    try {
+      const page = await context.newPage();
+      await login(page, server.logins.ops_manager);
+      await page.goto('/staffing');
+      const days = page.locator('#special-days');
+      assert.match(await days.textContent(), /Bank holiday/, 'the demo names bank holidays');
+      await days.locator('#sd-day').fill('2026-13-01');
+      await days.getByRole('button', { name: 'Save the day' }).click();
+      await page.locator('#special-days .field-error').first().waitFor();
+      await page.locator('#sd-day').fill('2026-11-27');
+      await page.locator('#sd-queue').fill('bookings-chat');
+      await page.locator('#sd-kind').selectOption('campaign');
+      await page.locator('#sd-label').fill('Black Friday offer');
+      await Promise.all([
+        page.waitForURL((u) => u.searchParams.get('notice') === 'special-day'),
+        page.getByRole('button', { name: 'Save the day' }).click(),
+      ]);
+      const row = page.locator('#special-days tr', { hasText: 'Black Friday offer' });
+      assert.equal(await row.count(), 1, 'the new day is listed');
+      await Promise.all([
+        page.waitForURL((u) => u.searchParams.get('notice') === 'special-day-removed'),
+        row.getByRole('button', { name: 'Remove' }).click(),
+      ]);
+      assert.equal(await page.locator('#special-days tr', { hasText: 'Black Friday offer' }).count(), 0, 'removed');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('without JavaScript the what-if still works', { timeout: 120_000 }, async () => {
     const context = await newContext(browser, server.baseURL, { javaScriptEnabled: false });
     context.setDefaultTimeout(60_000);

@@ -149,4 +149,6 @@ fn staffing_routes(r: routes::Routes) -> routes::Routes {
         .page(Method::GET, "/teams/{id}/staffing/today", Action::ViewStaffing, staffing::today)
         .page(Method::GET, "/staffing/queues/{id}", Action::ManageStaffing, staffing::queue_settings)
         .page(Method::POST, "/staffing/queues/{id}", Action::ManageStaffing, staffing::save_queue_settings)
+        .page(Method::POST, "/staffing/special-days", Action::ManageStaffing, staffing::save_special_day)
+        .page(Method::POST, "/staffing/special-days/remove", Action::ManageStaffing, staffing::remove_special_day)
 }

@@ -137,6 +137,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         // area: allocation
         // area: staffing
         "staffing-saved" => "Staffing settings saved. The change is in the audit trail.",
+        "special-day" => "Special day saved: its contacts are left out of forecasts from now on.",
+        "special-day-removed" => "Special day removed: its contacts count in forecasts again.",
         _ => return None,
     })
 }
