@@ -16,6 +16,7 @@ pub mod imports;
 // area: allocation
 // area: staffing
 pub mod staffing;
+pub mod staffing_today;
 pub mod staffing_view;
 
 use askama::Template;

@@ -16,13 +16,11 @@ use crewdeck_store::StoreError;
 use crewdeck_store::staffing::forecast::{self, ForecastOptions};
 use crewdeck_store::staffing::plan::{self, Resource};
 use crewdeck_store::staffing::settings::{self, SettingsForm, StaffingSettings};
-use crewdeck_store::staffing::{history, intraday, special_days};
+use crewdeck_store::staffing::{history, special_days};
 use crewdeck_store::teams::{self, Team};
 use serde::Deserialize;
 
-use super::staffing_view::{
-    PlanLevels, QueueView, TodayView, WhatIfView, plan_levels, queue_view, today_view, what_if_view,
-};
+use super::staffing_view::{PlanLevels, QueueView, WhatIfView, plan_levels, queue_view, what_if_view};
 use super::{FormErrors, Layout, render, render_status};
 use crate::error::PageError;
 use crate::session::Session;
@@ -206,13 +204,13 @@ struct WhatIfFragment {
     what_if: Option<WhatIfView>,
 }
 
-async fn team_in_reach(state: &AppState, session: &Session, id: i64) -> Result<Team, PageError> {
+pub(super) async fn team_in_reach(state: &AppState, session: &Session, id: i64) -> Result<Team, PageError> {
     let team = teams::get(&state.db, id, state.today()).await?;
     session.require_page(Action::ViewStaffing, &Subject::Team { id })?;
     Ok(team)
 }
 
-async fn team_queues(state: &AppState, team_id: i64) -> Result<Vec<StaffingSettings>, PageError> {
+pub(super) async fn team_queues(state: &AppState, team_id: i64) -> Result<Vec<StaffingSettings>, PageError> {
     Ok(settings::list(&state.db).await?.into_iter().filter(|s| s.team_id == Some(team_id)).collect())
 }
 
@@ -458,47 +456,4 @@ pub async fn save_queue_settings(
 /// Field errors as page errors, for the rare stored setting that no longer parses.
 pub(super) fn invalid(errors: FieldErrors) -> PageError {
     PageError::from(StoreError::Invalid(errors))
-}
-
-#[derive(Template)]
-#[template(path = "staffing_today.html")]
-struct TodayPage {
-    layout: Layout,
-    team: Team,
-    now: String,
-    queues: Vec<TodayView>,
-}
-
-/// `GET /teams/{id}/staffing/today`: today so far against forecast and plan.
-pub async fn today(
-    State(state): State<AppState>,
-    Extension(session): Extension<Session>,
-    Path(id): Path<i64>,
-) -> Result<Response, PageError> {
-    let team = team_in_reach(&state, &session, id).await?;
-    let queues = team_queues(&state, id).await?;
-    let mut views = Vec::with_capacity(queues.len());
-    for queue in &queues {
-        let report = forecast::cached(&state.db, &queue.queue, &ForecastOptions::default(), state.today()).await;
-        let day = match report {
-            Ok(report) => intraday::today(&state.db, queue, &report, state.today(), state.now()).await,
-            Err(e) => Err(e),
-        };
-        views.push(match day {
-            Ok(day) => today_view(&day),
-            Err(StoreError::Invalid(errors)) => TodayView {
-                queue: queue.queue.clone(),
-                summary: String::new(),
-                error: Some(errors.to_string()),
-                rows: Vec::new(),
-            },
-            Err(other) => return Err(other.into()),
-        });
-    }
-    render(&TodayPage {
-        layout: Layout::new(&session, format!("Today: {}", team.name), "/staffing"),
-        now: state.now().to_zoned(state.time_zone()).strftime("%H:%M on %A %-d %B").to_string(),
-        team,
-        queues: views,
-    })
 }
