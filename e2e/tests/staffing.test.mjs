@@ -32,6 +32,7 @@ describe('staffing plan, what-if and printable plan', { timeout: 240_000 }, () =
       await login(page, server.logins.team_leader);
       await page.locator('header.top nav').getByRole('link', { name: 'Staffing', exact: true }).click();
       await page.waitForURL((u) => u.pathname === '/staffing');
+      await page.screenshot({ path: path.join(shots, 'staffing-index.png'), fullPage: true });
       await page.getByRole('link', { name: 'Open the plan' }).first().click();
       await page.waitForURL((u) => /^\/teams\/\d+\/staffing$/.test(u.pathname));
 
@@ -68,6 +69,14 @@ describe('staffing plan, what-if and printable plan', { timeout: 240_000 }, () =
       await page.locator('#what-if .field-error').first().waitFor();
       assert.match(await page.locator('#what-if').textContent(), /below 1/);
 
+      // Today so far: a row per open interval, one marked as now or all done.
+      await page.getByRole('link', { name: 'Today so far' }).click();
+      await page.waitForURL((u) => /^\/teams\/\d+\/staffing\/today$/.test(u.pathname));
+      assert.ok(await page.locator('table.today-table tbody tr').count() > 0, 'today lists intervals');
+      assert.match(await page.locator('section.today p').first().textContent(), /re-forecast/);
+      await page.screenshot({ path: path.join(shots, 'staffing-today.png'), fullPage: true });
+      await page.goBack();
+
       // The printable plan.
       await page.getByRole('link', { name: 'Printable plan' }).click();
       await page.waitForURL((u) => /^\/teams\/\d+\/staffing\/plan$/.test(u.pathname));
@@ -81,6 +90,68 @@ describe('staffing plan, what-if and printable plan', { timeout: 240_000 }, () =
       assert.equal(await page.locator('header.top').isVisible(), false, 'the navigation is not printed');
       await page.screenshot({ path: path.join(shots, 'staffing-print.png'), fullPage: true });
       await page.pdf({ path: path.join(shots, 'staffing-plan.pdf'), format: 'A4', landscape: true, printBackground: true });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('team leader: a bad setting is refused, a good one saved', { timeout: 120_000 }, async () => {
+    const shots = ensureArtifactsDir();
+    const context = await newContext(browser, server.baseURL);
+    context.setDefaultTimeout(60_000);
+    context.setDefaultNavigationTimeout(90_000);
+    try {
+      const page = await context.newPage();
+      await login(page, server.logins.team_leader);
+      await page.goto('/staffing');
+      await page.getByRole('link', { name: 'Open the plan' }).first().click();
+      await page.waitForURL((u) => /^\/teams\/\d+\/staffing$/.test(u.pathname));
+      await page.locator('section.queue').first().getByRole('link', { name: 'Settings' }).click();
+      await page.waitForURL((u) => u.pathname.startsWith('/staffing/queues/'));
+      await page.locator('#shrinkage_planned').fill('0.95');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.locator('.field-error').first().waitFor();
+      assert.match(await page.locator('.field-error').first().textContent(), /below 1/);
+      await page.screenshot({ path: path.join(shots, 'staffing-settings-error.png'), fullPage: true });
+      await page.locator('#shrinkage_planned').fill('0.25');
+      await Promise.all([
+        page.waitForURL((u) => /^\/teams\/\d+\/staffing$/.test(u.pathname)),
+        page.getByRole('button', { name: 'Save settings' }).click(),
+      ]);
+      assert.match(await page.locator('.notice').textContent(), /Staffing settings saved/);
+      assert.match(await page.locator('section.queue').first().textContent(), /25% planned/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('operations manager: names a special day, then removes it', { timeout: 120_000 }, async () => {
+    const context = await newContext(browser, server.baseURL);
+    context.setDefaultTimeout(60_000);
+    try {
+      const page = await context.newPage();
+      await login(page, server.logins.ops_manager);
+      await page.goto('/staffing');
+      const days = page.locator('#special-days');
+      assert.match(await days.textContent(), /Bank holiday/, 'the demo names bank holidays');
+      await days.locator('#sd-day').fill('2026-13-01');
+      await days.getByRole('button', { name: 'Save the day' }).click();
+      await page.locator('#special-days .field-error').first().waitFor();
+      await page.locator('#sd-day').fill('2026-11-27');
+      await page.locator('#sd-queue').fill('bookings-chat');
+      await page.locator('#sd-kind').selectOption('campaign');
+      await page.locator('#sd-label').fill('Black Friday offer');
+      await Promise.all([
+        page.waitForURL((u) => u.searchParams.get('notice') === 'special-day'),
+        page.getByRole('button', { name: 'Save the day' }).click(),
+      ]);
+      const row = page.locator('#special-days tr', { hasText: 'Black Friday offer' });
+      assert.equal(await row.count(), 1, 'the new day is listed');
+      await Promise.all([
+        page.waitForURL((u) => u.searchParams.get('notice') === 'special-day-removed'),
+        row.getByRole('button', { name: 'Remove' }).click(),
+      ]);
+      assert.equal(await page.locator('#special-days tr', { hasText: 'Black Friday offer' }).count(), 0, 'removed');
     } finally {
       await context.close();
     }

@@ -136,6 +136,12 @@ fn exercise(database: &str) {
     assert_eq!(kept["excluded_days"], serde_json::json!([]));
     let wape = kept["volume"]["backtest"][0]["wape"].as_f64().expect("assessed");
     assert!(wape > 0.1, "{wape}");
+    // Whatever method is chosen, hours the queue has never been open stay at 0.
+    for (i, interval) in kept["intervals"].as_array().expect("intervals").iter().enumerate() {
+        if !(9..17).contains(&(i % 24)) {
+            assert_eq!(interval["contacts"].as_f64(), Some(0.0), "closed hour {i}");
+        }
+    }
 
     // The table form says what was chosen and why.
     let table = forecast(database, &[]);

@@ -147,8 +147,11 @@ fn staffing_routes(r: routes::Routes) -> routes::Routes {
         .page(Method::GET, "/teams/{id}/staffing", Action::ViewStaffing, staffing::team_plan)
         .page(Method::GET, "/teams/{id}/staffing/what-if", Action::ViewStaffing, staffing::what_if)
         .page(Method::GET, "/teams/{id}/staffing/plan", Action::ViewStaffing, staffing::print_plan)
+        .page(Method::GET, "/teams/{id}/staffing/today", Action::ViewStaffing, pages::staffing_today::show)
         .page(Method::GET, "/staffing/queues/{id}", Action::ManageStaffing, staffing::queue_settings)
         .page(Method::POST, "/staffing/queues/{id}", Action::ManageStaffing, staffing::save_queue_settings)
+        .page(Method::POST, "/staffing/special-days", Action::ManageStaffing, staffing::save_special_day)
+        .page(Method::POST, "/staffing/special-days/remove", Action::ManageStaffing, staffing::remove_special_day)
 }
 
 /// Work allocation: the work pages, batches, follow-up, fairness and the work API.

@@ -7,6 +7,7 @@
 //! - [`erlang_a`]: Erlang A (abandonment with exponential patience).
 //! - [`search`]: the fewest agents that meet every target, and what decided it.
 //! - [`requirements`]: a forecast week to agents and scheduled heads per interval.
+//! - [`intraday`]: re-forecasting the rest of today from the day so far.
 //!
 //! The formulas, their assumptions and the worked examples used as tests are in
 //! `shared/domain/staffing.md`; the user guide is `docs/staffing.md`.
@@ -16,6 +17,7 @@ pub mod erlang_c;
 pub mod exact;
 pub mod forecast;
 pub mod inputs;
+pub mod intraday;
 pub mod metrics;
 pub mod requirements;
 pub mod search;

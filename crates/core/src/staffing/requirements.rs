@@ -394,6 +394,10 @@ pub struct Summary {
     pub agent_hours: f64,
     /// Scheduled hours, shrinkage included.
     pub scheduled_hours: f64,
+    /// Of those, hours scheduled to cover unplanned shrinkage.
+    pub unplanned_hours: f64,
+    /// Of those, hours scheduled to cover planned shrinkage.
+    pub planned_hours: f64,
 }
 
 impl Summary {
@@ -406,6 +410,8 @@ impl Summary {
             peak_scheduled: s.peak_scheduled.max(r.heads.scheduled),
             agent_hours: s.agent_hours + f64::from(r.heads.agents) * hours,
             scheduled_hours: s.scheduled_hours + r.heads.scheduled as f64 * hours,
+            unplanned_hours: s.unplanned_hours + r.heads.for_unplanned as f64 * hours,
+            planned_hours: s.planned_hours + r.heads.for_planned as f64 * hours,
         })
     }
 }

@@ -143,6 +143,9 @@ fn summary_sums_hours_and_finds_peaks() {
     assert_eq!((summary.peak_agents, summary.peak_scheduled), (14, 20));
     assert!((summary.agent_hours - 7.0).abs() < 1e-9);
     assert!((summary.scheduled_hours - 10.0).abs() < 1e-9);
+    // 14 agents at 30% unplanned: 20 heads, 6 of them for unplanned shrinkage.
+    assert!((summary.unplanned_hours - 3.0).abs() < 1e-9);
+    assert_eq!(summary.planned_hours, 0.0);
 }
 
 #[test]

@@ -165,6 +165,7 @@ pub fn compute(inputs: &ForecastInputs) -> StoreResult<ForecastReport> {
     let aht = best("handle time", &history.aht, &inputs.special, &options, horizon)?;
     let excluded_days =
         inputs.special.dates().filter(|d| (history.from..=history.to).contains(d)).map(|d| d.to_string()).collect();
+    let open = open_hours(&history.volume);
     let intervals = volume
         .forecast
         .values
@@ -173,7 +174,9 @@ pub fn compute(inputs: &ForecastInputs) -> StoreResult<ForecastReport> {
         .enumerate()
         .map(|(i, (contacts, aht))| ForecastInterval {
             interval_start: history.volume.interval_start(history.volume.len() + i).to_string(),
-            contacts: *contacts,
+            // Smoothing methods spread a little volume into hours the queue is
+            // closed, which would put an agent on every night shift.
+            contacts: if open[(history.volume.len() + i) % open.len().max(1)] { *contacts } else { 0.0 },
             aht_seconds: *aht,
         })
         .collect();
@@ -276,4 +279,17 @@ pub async fn cached(
         map.insert(queue.to_owned(), report.clone());
     }
     Ok(report)
+}
+
+/// For each interval of the week (by position from the series' start), whether
+/// the queue had any contact there in the whole history: the queue's open hours.
+fn open_hours(volume: &Series) -> Vec<bool> {
+    let per_week = volume.interval().per_week();
+    let mut open = vec![false; per_week];
+    for (i, value) in volume.values().iter().enumerate() {
+        if value.is_some_and(|v| v > 0.0) {
+            open[i % per_week] = true;
+        }
+    }
+    open
 }

@@ -6,10 +6,12 @@
 //! - [`special_days`]: bank holidays, campaigns and outages (audited).
 //! - [`settings`]: targets, model and shrinkage per queue (audited).
 //! - [`forecast`]: backtest, choice and next week's forecast for a queue.
+//! - [`intraday`]: today so far against forecast and plan, the rest re-forecast.
 //! - [`plan`]: a queue's requirements for the forecast week, with what-ifs.
 
 pub mod forecast;
 pub mod history;
+pub mod intraday;
 pub mod plan;
 pub mod settings;
 pub mod special_days;

@@ -20,6 +20,7 @@ pub mod work_batch;
 pub mod work_review;
 // area: staffing
 pub mod staffing;
+pub mod staffing_today;
 pub mod staffing_view;
 
 use askama::Template;
@@ -156,6 +157,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "nothing_to_allocate" => "There is no open work in this queue to allocate.",
         // area: staffing
         "staffing-saved" => "Staffing settings saved. The change is in the audit trail.",
+        "special-day" => "Special day saved: its contacts are left out of forecasts from now on.",
+        "special-day-removed" => "Special day removed: its contacts count in forecasts again.",
         _ => return None,
     })
 }

@@ -48,6 +48,10 @@ struct IndexPage {
     teams: Vec<TeamLine>,
     unassigned: Vec<String>,
     can_manage_all: bool,
+    special_days: Vec<special_days::SpecialDay>,
+    kinds: &'static [(&'static str, &'static str)],
+    day_errors: FormErrors,
+    day_form: SpecialDayForm,
 }
 
 /// `GET /staffing`.
@@ -76,12 +80,97 @@ pub async fn index(
     } else {
         Vec::new()
     };
+    let layout = Layout::new(&session, "Staffing", "/staffing").with_notice(q.notice.as_deref());
     render(&IndexPage {
-        layout: Layout::new(&session, "Staffing", "/staffing").with_notice(q.notice.as_deref()),
+        layout,
         teams: lines,
         unassigned,
         can_manage_all,
+        special_days: special_days::list(&state.db, None).await?,
+        kinds: &special_days::KINDS,
+        day_errors: FormErrors::default(),
+        day_form: SpecialDayForm::default(),
     })
+}
+
+/// The special-day form.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SpecialDayForm {
+    day: String,
+    queue: String,
+    kind: String,
+    label: String,
+}
+
+/// Special days for every queue, or for a queue in nobody's plan, are the
+/// operations manager's; a team leader names them for the team's own queues.
+async fn may_name_day(state: &AppState, session: &Session, queue: &str) -> Result<bool, PageError> {
+    if session.access(Action::ManageStaffing) == Access::All {
+        return Ok(true);
+    }
+    if queue.trim().is_empty() {
+        return Ok(false);
+    }
+    Ok(match settings::get(&state.db, queue.trim()).await {
+        Ok(s) => s.team_id.is_some_and(|t| session.may(Action::ManageStaffing, &Subject::Team { id: t })),
+        Err(StoreError::NotFound(_)) => false,
+        Err(e) => return Err(e.into()),
+    })
+}
+
+/// `POST /staffing/special-days`: names a day to leave out of forecasting.
+pub async fn save_special_day(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Form(form): Form<SpecialDayForm>,
+) -> Result<Response, PageError> {
+    // The form is checked before the caller's reach, so a mistake is
+    // explained whoever makes it.
+    let result = match special_days::NewSpecialDay::parse(&form.day, &form.queue, &form.kind, &form.label) {
+        Ok(day) => {
+            if !may_name_day(&state, &session, &form.queue).await? {
+                return Err(PageError::Forbidden);
+            }
+            special_days::save(&state.db, &session.audit_actor(), &day, state.now()).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/staffing?notice=special-day#special-days").into_response()),
+        Err(StoreError::Invalid(errors)) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &IndexPage {
+                layout: Layout::new(&session, "Staffing", "/staffing"),
+                teams: Vec::new(),
+                unassigned: Vec::new(),
+                can_manage_all: session.access(Action::ManageStaffing) == Access::All,
+                special_days: special_days::list(&state.db, None).await?,
+                kinds: &special_days::KINDS,
+                day_errors: FormErrors(errors),
+                day_form: form,
+            },
+        ),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `POST /staffing/special-days/remove`: the day's contacts count again.
+pub async fn remove_special_day(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Form(form): Form<SpecialDayForm>,
+) -> Result<Response, PageError> {
+    let day = form
+        .day
+        .trim()
+        .parse::<jiff::civil::Date>()
+        .map_err(|_| PageError::from(StoreError::field("day", "Give the date as YYYY-MM-DD.")))?;
+    if !may_name_day(&state, &session, &form.queue).await? {
+        return Err(PageError::Forbidden);
+    }
+    special_days::remove(&state.db, &session.audit_actor(), day, form.queue.trim(), state.now()).await?;
+    Ok(Redirect::to("/staffing?notice=special-day-removed#special-days").into_response())
 }
 
 /// Query carrying a confirmation code.
@@ -115,13 +204,13 @@ struct WhatIfFragment {
     what_if: Option<WhatIfView>,
 }
 
-async fn team_in_reach(state: &AppState, session: &Session, id: i64) -> Result<Team, PageError> {
+pub(super) async fn team_in_reach(state: &AppState, session: &Session, id: i64) -> Result<Team, PageError> {
     let team = teams::get(&state.db, id, state.today()).await?;
     session.require_page(Action::ViewStaffing, &Subject::Team { id })?;
     Ok(team)
 }
 
-async fn team_queues(state: &AppState, team_id: i64) -> Result<Vec<StaffingSettings>, PageError> {
+pub(super) async fn team_queues(state: &AppState, team_id: i64) -> Result<Vec<StaffingSettings>, PageError> {
     Ok(settings::list(&state.db).await?.into_iter().filter(|s| s.team_id == Some(team_id)).collect())
 }
 

@@ -84,6 +84,10 @@ pub struct SummaryView {
     pub agent_hours: String,
     /// Scheduled hours.
     pub scheduled_hours: String,
+    /// Of which for unplanned shrinkage.
+    pub unplanned_hours: String,
+    /// Of which for planned shrinkage.
+    pub planned_hours: String,
 }
 
 impl From<Summary> for SummaryView {
@@ -94,6 +98,8 @@ impl From<Summary> for SummaryView {
             peak_scheduled: s.peak_scheduled,
             agent_hours: format!("{:.1}", s.agent_hours),
             scheduled_hours: format!("{:.1}", s.scheduled_hours),
+            unplanned_hours: format!("{:.1}", s.unplanned_hours),
+            planned_hours: format!("{:.1}", s.planned_hours),
         }
     }
 }
@@ -270,10 +276,12 @@ fn heatmap(requirements: &QueueRequirements) -> (Vec<String>, Vec<HeatRow>) {
                         value: r.heads.scheduled,
                         class: ["h0", "h1", "h2", "h3", "h4", "h5"][band as usize],
                         title: format!(
-                            "{}: {:.1} contacts, {} agents, {} scheduled",
+                            "{}: {:.1} contacts; {} agents + {} for unplanned + {} for planned shrinkage = {} scheduled",
                             r.demand.start.strftime("%a %H:%M"),
                             r.demand.volume,
                             r.heads.agents,
+                            r.heads.for_unplanned,
+                            r.heads.for_planned,
                             r.heads.scheduled
                         ),
                     }
