@@ -44,6 +44,7 @@ pub fn build(state: AppState) -> App {
     // one another's lines.
     let r = foundation_routes(r);
     // area: kpi
+    let r = pages::kpi_area::kpi_routes(r);
     // area: imports
     // area: quality
     // area: allocation
