@@ -4,7 +4,7 @@
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use futures_util::stream;
+use futures_util::{StreamExt, stream};
 use tokio::sync::mpsc;
 
 /// One CSV field: quoted when it holds a comma, quote or line break; a
@@ -47,7 +47,10 @@ pub fn download(file_name: &str, body: String) -> Response {
 pub fn streamed(file_name: &str, lines: mpsc::Receiver<String>) -> Response {
     let body = stream::unfold(lines, |mut rx| async move {
         rx.recv().await.map(|line| (Ok::<Bytes, std::io::Error>(Bytes::from(line)), rx))
-    });
+    })
+    // The compression layer may poll once more after the end; a bare
+    // `unfold` panics on that, a fused stream keeps answering "no more".
+    .fuse();
     headers(Body::from_stream(body).into_response(), file_name)
 }
 
