@@ -48,6 +48,7 @@ const NAV_SECTIONS = [
   ['Skills matrix', ['team_leader', 'ops_manager']],
   ['Skills', ['agent', 'team_leader', 'ops_manager', 'hr', 'admin']],
   // area: kpi
+  ['Dashboards', ['agent', 'team_leader', 'ops_manager']],
   // area: imports
   ['Imports', ['team_leader', 'ops_manager']],
   ['Comments', ['team_leader', 'ops_manager']],

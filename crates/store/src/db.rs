@@ -32,6 +32,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
     (2, "interactions", include_str!("../migrations/0002_interactions.sql")),
     // area: kpi
+    (3, "standards", include_str!("../migrations/0003_standards.sql")),
     // area: imports
     (4, "imports", include_str!("../migrations/0004_imports.sql")),
     // area: quality

@@ -16,6 +16,9 @@ pub mod skills;
 pub mod subject_access;
 pub mod teams;
 // area: kpi
+pub mod dashboard;
+pub mod interaction_views;
+pub mod standards;
 // area: imports
 pub mod imports;
 // area: quality

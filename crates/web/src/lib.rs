@@ -45,6 +45,7 @@ pub fn build(state: AppState) -> App {
     // one another's lines.
     let r = foundation_routes(r);
     // area: kpi
+    let r = pages::kpi_area::kpi_routes(r);
     // area: imports
     let r = imports_routes::imports_routes(r);
     // area: quality

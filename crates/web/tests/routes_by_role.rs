@@ -79,7 +79,7 @@ fn in_reach(path: &str, role: Role, f: &Fixtures, token_id: i64) -> String {
 fn fill(path: &str, person: i64, team: i64, user: i64, token: i64) -> String {
     let out = if path.starts_with("/people") || path.starts_with("/api/v1/people") {
         path.replace("{id}", &person.to_string())
-    } else if path.starts_with("/teams") || path.starts_with("/api/v1/teams") {
+    } else if path.starts_with("/teams") || path.starts_with("/api/v1/teams") || path.starts_with("/dashboards/team/") {
         path.replace("{id}", &team.to_string())
     } else if path.starts_with("/admin/users") {
         path.replace("{id}", &user.to_string())

@@ -55,6 +55,14 @@ pub enum Action {
     /// See a person's skill levels, learning goals and capacity.
     ViewPersonSkills,
     // area: kpi
+    /// See KPI dashboards (team, person, queue, channel) against their targets.
+    ViewDashboards,
+    /// Record the organisation's service standards and the small-sample setting.
+    ManageStandards,
+    /// Set a team's own targets, which may only tighten the standards.
+    ManageTeamTargets,
+    /// See imported interactions (contacts) with their survey scores and comments.
+    ViewInteractions,
     // area: imports
     /// Import interactions, surveys and platform exports; see the import
     /// history and download rejected rows.
@@ -106,6 +114,10 @@ impl Action {
         Action::ExportPersonalData,
         Action::ViewPersonSkills,
         // area: kpi
+        Action::ViewDashboards,
+        Action::ManageStandards,
+        Action::ManageTeamTargets,
+        Action::ViewInteractions,
         // area: imports
         Action::ImportData,
         Action::LinkAgentIds,
@@ -224,6 +236,15 @@ pub fn role_access(role: Role, action: Action) -> Access {
             Role::Agent | Role::TeamLeader | Role::OpsManager | Role::Hr,
         ) => None,
         // area: kpi
+        (A::ViewDashboards | A::ViewInteractions, Role::Agent) => Own,
+        (A::ViewDashboards | A::ViewInteractions, Role::TeamLeader) => Team,
+        (A::ViewDashboards | A::ViewInteractions, Role::OpsManager) => All,
+        (A::ViewDashboards | A::ViewInteractions, Role::Hr | Role::Admin) => None,
+        (A::ManageStandards, Role::OpsManager) => All,
+        (A::ManageStandards, Role::Agent | Role::TeamLeader | Role::Hr | Role::Admin) => None,
+        (A::ManageTeamTargets, Role::TeamLeader) => Team,
+        (A::ManageTeamTargets, Role::OpsManager) => All,
+        (A::ManageTeamTargets, Role::Agent | Role::Hr | Role::Admin) => None,
         // area: imports
         // Imports write organisation-wide contact data: the people who run
         // the numbers. Administrators manage accounts, not performance data,

@@ -19,8 +19,10 @@
 //! The user-facing definitions are in `docs/kpis.md`.
 
 mod cells;
+mod dashboard;
 mod fcr;
 mod group;
+mod ownership;
 mod records;
 mod rollup;
 mod rules;
@@ -28,12 +30,15 @@ mod score;
 mod service_level;
 mod settings;
 mod spc;
+mod standard;
 mod stats;
 mod target;
 
 pub use cells::parse_timestamp;
+pub use dashboard::{ControlChart, DashboardSpec, DayCounts, SignalNote, Tile, WeekPoint, build_tiles};
 pub use fcr::resolved_first_time;
 pub use group::{GroupBy, day_key, local_date, month_key, week_key};
+pub use ownership::owned_queues;
 pub use records::{Channel, Interaction, InteractionParts, Outcome, Survey};
 pub use rollup::{KpiCounts, KpiRow};
 pub use rules::{RuleId, RuleSet, Signal, detect, nelson, western_electric};
@@ -41,5 +46,9 @@ pub use score::{Ces, Csat, Nps, Score};
 pub use service_level::{SlCounts, SlVariant};
 pub use settings::{KpiSettings, ServiceLevelThresholds};
 pub use spc::{PChart, PChartPoint, XMR_D2, XMR_D4, XMR_E2, XmrLimits, moving_ranges, p_chart_limits};
+pub use standard::{
+    AppliedTarget, ChartKind, Comparison, Kpi, KpiValue, Standard, StandardFields, StandardInput, TeamTarget,
+    check_tightens, long_date,
+};
 pub use stats::{MinResponses, NpsComparison, NpsEstimate, Proportion, Z_95, wilson};
 pub use target::{Direction, Rag, Target, TargetStatus, ValueFormat};

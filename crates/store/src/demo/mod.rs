@@ -20,6 +20,7 @@ use crate::{accounts, org, people, sites, skills, teams};
 
 mod interactions;
 // area: kpi
+mod service_standards;
 // area: imports
 mod themes;
 // area: quality
@@ -339,6 +340,7 @@ pub async fn seed(db: &Db, seed: u64, today: Date, now: Timestamp) -> StoreResul
     logins.push(account_for(db, &system, &email_for("sam.okoye"), "Sam Okoye", Role::Admin, seed, today, now).await?);
     interactions::seed(db, &system, seed, &demo_teams, today, now).await?;
     // area: kpi
+    service_standards::seed(db, &system, &team_ids, today, now).await?;
     // area: imports
     themes::seed(db, &system, now).await?;
     // area: quality

@@ -10,6 +10,13 @@ pub mod person;
 pub mod skills;
 pub mod teams;
 // area: kpi
+mod charts;
+mod csv_export;
+pub mod dashboards;
+pub mod interactions;
+pub mod kpi_area;
+pub mod kpi_scope;
+pub mod standards;
 // area: imports
 pub mod comments;
 pub mod imports;
@@ -68,6 +75,7 @@ const SECTIONS: &[(&str, &str, Action)] = &[
     ("Skills matrix", "/skills/matrix", Action::ViewSkillsMatrix),
     ("Skills", "/skills", Action::ViewSkills),
     // area: kpi
+    ("Dashboards", "/dashboards", Action::ViewDashboards),
     // area: imports
     ("Imports", "/imports", Action::ImportData),
     ("Comments", "/comments", Action::ViewComments),
