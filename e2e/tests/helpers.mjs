@@ -50,6 +50,7 @@ const NAV_SECTIONS = [
   // area: kpi
   // area: imports
   // area: quality
+  ['Quality', ['agent', 'team_leader', 'ops_manager']],
   // area: allocation
   // area: staffing
   ['Users', ['admin']],

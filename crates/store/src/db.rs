@@ -34,6 +34,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     // area: kpi
     // area: imports
     // area: quality
+    (5, "quality", include_str!("../migrations/0005_quality.sql")),
     // area: allocation
     // area: staffing
     // area: perf

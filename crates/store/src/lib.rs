@@ -18,6 +18,7 @@ pub mod teams;
 // area: kpi
 // area: imports
 // area: quality
+pub mod quality;
 // area: allocation
 // area: staffing
 

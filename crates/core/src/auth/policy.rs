@@ -57,6 +57,26 @@ pub enum Action {
     // area: kpi
     // area: imports
     // area: quality
+    /// See QA evaluations: agents their own, team leaders their teams'.
+    ViewEvaluations,
+    /// Evaluate contacts: spot checks, off-system contacts, calibration scores.
+    Evaluate,
+    /// Acknowledge or dispute one's own evaluation.
+    DisputeEvaluation,
+    /// Decide disputes as the second reviewer.
+    DecideDisputes,
+    /// See scorecards and their versions.
+    ViewScorecards,
+    /// Comment on criteria and propose changes to them.
+    CommentOnScorecards,
+    /// Create, edit and publish scorecards, and decide proposals.
+    ManageScorecards,
+    /// Set sampling plans and draw spot checks.
+    ManageSampling,
+    /// See calibration sessions and their reports (never agents).
+    ViewCalibration,
+    /// Set up calibration sessions, reveal scores and agree calibrated scores.
+    ManageCalibration,
     // area: allocation
     // area: staffing
 }
@@ -86,6 +106,16 @@ impl Action {
         // area: kpi
         // area: imports
         // area: quality
+        Action::ViewEvaluations,
+        Action::Evaluate,
+        Action::DisputeEvaluation,
+        Action::DecideDisputes,
+        Action::ViewScorecards,
+        Action::CommentOnScorecards,
+        Action::ManageScorecards,
+        Action::ManageSampling,
+        Action::ViewCalibration,
+        Action::ManageCalibration,
         // area: allocation
         // area: staffing
     ];
@@ -194,6 +224,19 @@ pub fn role_access(role: Role, action: Action) -> Access {
         // area: kpi
         // area: imports
         // area: quality
+        // QA content is performance data: HR and administrators do not read it.
+        (A::ViewEvaluations, Role::Agent) => Own,
+        (A::ViewEvaluations | A::Evaluate | A::DecideDisputes | A::ManageSampling, Role::TeamLeader) => Team,
+        (A::ViewEvaluations | A::Evaluate | A::DecideDisputes | A::ManageSampling, Role::OpsManager) => All,
+        (A::ViewEvaluations | A::Evaluate | A::DecideDisputes | A::ManageSampling, Role::Hr | Role::Admin) => None,
+        (A::Evaluate | A::DecideDisputes | A::ManageSampling, Role::Agent) => None,
+        (A::DisputeEvaluation, Role::Agent) => Own,
+        (A::DisputeEvaluation, Role::TeamLeader | Role::OpsManager | Role::Hr | Role::Admin) => None,
+        // Standards are set with the team: everyone who works to a scorecard may read it and comment.
+        (A::ViewScorecards | A::CommentOnScorecards, Role::Agent | Role::TeamLeader | Role::OpsManager) => All,
+        (A::ViewScorecards | A::CommentOnScorecards, Role::Hr | Role::Admin) => None,
+        (A::ManageScorecards | A::ViewCalibration | A::ManageCalibration, Role::TeamLeader | Role::OpsManager) => All,
+        (A::ManageScorecards | A::ViewCalibration | A::ManageCalibration, Role::Agent | Role::Hr | Role::Admin) => None,
         // area: allocation
         // area: staffing
     }

@@ -22,6 +22,7 @@ mod interactions;
 // area: kpi
 // area: imports
 // area: quality
+mod quality;
 // area: allocation
 // area: staffing
 
@@ -338,6 +339,7 @@ pub async fn seed(db: &Db, seed: u64, today: Date, now: Timestamp) -> StoreResul
     // area: kpi
     // area: imports
     // area: quality
+    quality::seed(db, &system, seed, today, now).await?;
     // area: allocation
     // area: staffing
     logins.sort_by_key(|l| l.role);

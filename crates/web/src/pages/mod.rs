@@ -12,6 +12,7 @@ pub mod teams;
 // area: kpi
 // area: imports
 // area: quality
+pub mod quality;
 // area: allocation
 // area: staffing
 
@@ -62,6 +63,7 @@ const SECTIONS: &[(&str, &str, Action)] = &[
     // area: kpi
     // area: imports
     // area: quality
+    ("Quality", "/quality", Action::ViewEvaluations),
     // area: allocation
     // area: staffing
     ("Users", "/admin/users", Action::ManageUsers),
@@ -129,6 +131,14 @@ fn notice_text(code: &str) -> Option<&'static str> {
         // area: kpi
         // area: imports
         // area: quality
+        "evaluated" => "Evaluation saved. The agent can now read and acknowledge it.",
+        "acknowledged" => "Thank you: you have acknowledged this evaluation.",
+        "disputed" => "Dispute sent. A second reviewer will decide it; you will see the decision here.",
+        "decided" => "Decision recorded. Any change to the rating and score is in the audit trail.",
+        "published" => "Published. This version is now fixed; editing makes a new version.",
+        "proposed" => "Thank you: your comment is recorded for the team leader.",
+        "drawn" => "Spot checks drawn and queued. The seed is in the audit trail, so the draw can be repeated.",
+        "revealed" => "Scores revealed. Agree a calibrated score for each contact to complete the report.",
         // area: allocation
         // area: staffing
         _ => return None,
