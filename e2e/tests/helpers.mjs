@@ -53,6 +53,7 @@ const NAV_SECTIONS = [
   ['Imports', ['team_leader', 'ops_manager']],
   ['Comments', ['team_leader', 'ops_manager']],
   // area: quality
+  ['Quality', ['agent', 'team_leader', 'ops_manager']],
   // area: allocation
   ['Work', ['agent', 'team_leader', 'ops_manager']],
   // area: staffing

@@ -36,6 +36,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     // area: imports
     (4, "imports", include_str!("../migrations/0004_imports.sql")),
     // area: quality
+    (5, "quality", include_str!("../migrations/0005_quality.sql")),
     // area: allocation
     (6, "allocation", include_str!("../migrations/0006_allocation.sql")),
     // area: staffing

@@ -22,6 +22,7 @@ pub mod standards;
 // area: imports
 pub mod imports;
 // area: quality
+pub mod quality;
 // area: allocation
 pub mod allocation;
 // area: staffing

@@ -49,6 +49,7 @@ pub fn build(state: AppState) -> App {
     // area: imports
     let r = imports_routes::imports_routes(r);
     // area: quality
+    let r = quality_routes(r);
     // area: allocation
     let r = allocation_routes(r);
     // area: staffing
@@ -178,4 +179,40 @@ fn allocation_routes(r: routes::Routes) -> routes::Routes {
         .api(Action::ManageWork, routes!(api::work::create))
         .api(Action::ManageWork, routes!(api::work::import_file))
         .api(Action::PullWork, routes!(api::work::next))
+}
+
+/// Quality assurance: evaluations, disputes, scorecards, sampling, calibration, numbers.
+fn quality_routes(r: routes::Routes) -> routes::Routes {
+    use pages::quality::{calibration, disputes, evaluate, evaluation, home, numbers, sampling, scorecards};
+    r.page(Method::GET, "/quality", Action::ViewEvaluations, home::show)
+        .page(Method::GET, "/quality/numbers", Action::ViewEvaluations, numbers::show)
+        .page(Method::GET, "/quality/evaluations/{id}", Action::ViewEvaluations, evaluation::show)
+        .page(Method::POST, "/quality/evaluations/{id}/acknowledge", Action::DisputeEvaluation, evaluation::acknowledge)
+        .page(Method::POST, "/quality/evaluations/{id}/disputes", Action::DisputeEvaluation, evaluation::dispute)
+        .page(Method::POST, "/quality/evaluations/{id}/coaching", Action::Evaluate, evaluation::coaching)
+        .page(Method::GET, "/quality/queue", Action::Evaluate, sampling::queue)
+        .page(Method::GET, "/quality/evaluate", Action::Evaluate, evaluate::form)
+        .page(Method::POST, "/quality/evaluate", Action::Evaluate, evaluate::submit)
+        .page(Method::GET, "/quality/disputes", Action::DecideDisputes, disputes::list)
+        .page(Method::POST, "/quality/disputes/{id}", Action::DecideDisputes, disputes::decide)
+        .page(Method::GET, "/quality/scorecards", Action::ViewScorecards, scorecards::list)
+        .page(Method::GET, "/quality/scorecards/new", Action::ManageScorecards, scorecards::new_form)
+        .page(Method::POST, "/quality/scorecards/new", Action::ManageScorecards, scorecards::create)
+        .page(Method::GET, "/quality/scorecards/{id}", Action::ViewScorecards, scorecards::show)
+        .page(Method::GET, "/quality/scorecards/{id}/edit", Action::ManageScorecards, scorecards::edit_form)
+        .page(Method::POST, "/quality/scorecards/{id}/edit", Action::ManageScorecards, scorecards::update)
+        .page(Method::POST, "/quality/scorecards/{id}/new-version", Action::ManageScorecards, scorecards::new_version)
+        .page(Method::POST, "/quality/scorecards/{id}/publish", Action::ManageScorecards, scorecards::publish)
+        .page(Method::POST, "/quality/scorecards/{id}/proposals", Action::CommentOnScorecards, scorecards::propose)
+        .page(Method::POST, "/quality/proposals/{id}/decide", Action::ManageScorecards, scorecards::decide_proposal)
+        .page(Method::GET, "/quality/sampling", Action::ManageSampling, sampling::show)
+        .page(Method::POST, "/quality/sampling/plans", Action::ManageSampling, sampling::create_plan)
+        .page(Method::POST, "/quality/sampling/plans/{id}/draw", Action::ManageSampling, sampling::draw)
+        .page(Method::GET, "/quality/calibration", Action::ViewCalibration, calibration::list)
+        .page(Method::POST, "/quality/calibration", Action::ManageCalibration, calibration::create)
+        .page(Method::GET, "/quality/calibration/{id}", Action::ViewCalibration, calibration::show)
+        .page(Method::GET, "/quality/calibration/{id}/score", Action::Evaluate, calibration::score_form)
+        .page(Method::POST, "/quality/calibration/{id}/score", Action::Evaluate, calibration::score)
+        .page(Method::POST, "/quality/calibration/{id}/reveal", Action::ManageCalibration, calibration::reveal)
+        .page(Method::POST, "/quality/calibration/{id}/agree", Action::ManageCalibration, calibration::agree)
 }

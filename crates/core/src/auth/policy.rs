@@ -75,6 +75,26 @@ pub enum Action {
     /// Create, edit and delete the keyword rules of comment themes.
     ManageCommentThemes,
     // area: quality
+    /// See QA evaluations: agents their own, team leaders their teams'.
+    ViewEvaluations,
+    /// Evaluate contacts: spot checks, off-system contacts, calibration scores.
+    Evaluate,
+    /// Acknowledge or dispute one's own evaluation.
+    DisputeEvaluation,
+    /// Decide disputes as the second reviewer.
+    DecideDisputes,
+    /// See scorecards and their versions.
+    ViewScorecards,
+    /// Comment on criteria and propose changes to them.
+    CommentOnScorecards,
+    /// Create, edit and publish scorecards, and decide proposals.
+    ManageScorecards,
+    /// Set sampling plans and draw spot checks.
+    ManageSampling,
+    /// See calibration sessions and their reports (never agents).
+    ViewCalibration,
+    /// Set up calibration sessions, reveal scores and agree calibrated scores.
+    ManageCalibration,
     // area: allocation
     /// See work items: one's own (agents), the team's queue (leaders).
     ViewWork,
@@ -124,6 +144,16 @@ impl Action {
         Action::ViewComments,
         Action::ManageCommentThemes,
         // area: quality
+        Action::ViewEvaluations,
+        Action::Evaluate,
+        Action::DisputeEvaluation,
+        Action::DecideDisputes,
+        Action::ViewScorecards,
+        Action::CommentOnScorecards,
+        Action::ManageScorecards,
+        Action::ManageSampling,
+        Action::ViewCalibration,
+        Action::ManageCalibration,
         // area: allocation
         Action::ViewWork,
         Action::ManageWork,
@@ -263,6 +293,19 @@ pub fn role_access(role: Role, action: Action) -> Access {
         (A::ManageCommentThemes, Role::TeamLeader | Role::OpsManager) => All,
         (A::ManageCommentThemes, Role::Agent | Role::Hr | Role::Admin) => None,
         // area: quality
+        // QA content is performance data: HR and administrators do not read it.
+        (A::ViewEvaluations, Role::Agent) => Own,
+        (A::ViewEvaluations | A::Evaluate | A::DecideDisputes | A::ManageSampling, Role::TeamLeader) => Team,
+        (A::ViewEvaluations | A::Evaluate | A::DecideDisputes | A::ManageSampling, Role::OpsManager) => All,
+        (A::ViewEvaluations | A::Evaluate | A::DecideDisputes | A::ManageSampling, Role::Hr | Role::Admin) => None,
+        (A::Evaluate | A::DecideDisputes | A::ManageSampling, Role::Agent) => None,
+        (A::DisputeEvaluation, Role::Agent) => Own,
+        (A::DisputeEvaluation, Role::TeamLeader | Role::OpsManager | Role::Hr | Role::Admin) => None,
+        // Standards are set with the team: everyone who works to a scorecard may read it and comment.
+        (A::ViewScorecards | A::CommentOnScorecards, Role::Agent | Role::TeamLeader | Role::OpsManager) => All,
+        (A::ViewScorecards | A::CommentOnScorecards, Role::Hr | Role::Admin) => None,
+        (A::ManageScorecards | A::ViewCalibration | A::ManageCalibration, Role::TeamLeader | Role::OpsManager) => All,
+        (A::ManageScorecards | A::ViewCalibration | A::ManageCalibration, Role::Agent | Role::Hr | Role::Admin) => None,
         // area: allocation
         (A::ViewWork, Role::Agent) => Own,
         (A::ViewWork, Role::TeamLeader) => Team,

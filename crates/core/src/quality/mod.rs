@@ -21,6 +21,7 @@ mod scorecard;
 mod scoring;
 mod stats;
 mod tdist;
+mod text;
 
 #[cfg(test)]
 mod tests;
@@ -45,3 +46,4 @@ pub use stats::{
     skills_gaps, summarise,
 };
 pub use tdist::{t_cdf, t_quantile};
+pub use text::{format_sections, parse_sections};

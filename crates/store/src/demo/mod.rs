@@ -24,6 +24,7 @@ mod service_standards;
 // area: imports
 mod themes;
 // area: quality
+mod quality;
 // area: allocation
 mod allocation;
 // area: staffing
@@ -344,6 +345,7 @@ pub async fn seed(db: &Db, seed: u64, today: Date, now: Timestamp) -> StoreResul
     // area: imports
     themes::seed(db, &system, now).await?;
     // area: quality
+    quality::seed(db, &system, seed, today, now).await?;
     // area: allocation
     allocation::seed(db, &system, seed, &team_ids, today, now).await?;
     // area: staffing

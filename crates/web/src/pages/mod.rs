@@ -21,6 +21,7 @@ pub mod standards;
 pub mod comments;
 pub mod imports;
 // area: quality
+pub mod quality;
 // area: allocation
 pub mod work;
 pub mod work_batch;
@@ -80,6 +81,7 @@ const SECTIONS: &[(&str, &str, Action)] = &[
     ("Imports", "/imports", Action::ImportData),
     ("Comments", "/comments", Action::ViewComments),
     // area: quality
+    ("Quality", "/quality", Action::ViewEvaluations),
     // area: allocation
     ("Work", "/work", Action::ViewWork),
     // area: staffing
@@ -154,6 +156,14 @@ fn notice_text(code: &str) -> Option<&'static str> {
         }
         "theme_deleted" => "Theme deleted. Its comments are unchanged; the change is in the audit trail.",
         // area: quality
+        "evaluated" => "Evaluation saved. The agent can now read and acknowledge it.",
+        "acknowledged" => "Thank you: you have acknowledged this evaluation.",
+        "disputed" => "Dispute sent. A second reviewer will decide it; you will see the decision here.",
+        "decided" => "Decision recorded. Any change to the rating and score is in the audit trail.",
+        "published" => "Published. This version is now fixed; editing makes a new version.",
+        "proposed" => "Thank you: your comment is recorded for the team leader.",
+        "drawn" => "Spot checks drawn and queued. The seed is in the audit trail, so the draw can be repeated.",
+        "revealed" => "Scores revealed. Agree a calibrated score for each contact to complete the report.",
         // area: allocation
         "pulled" => "This item is now yours. It was the most urgent one you can take.",
         "started" => "Started.",
