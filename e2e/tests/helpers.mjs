@@ -49,9 +49,11 @@ const NAV_SECTIONS = [
   ['Skills', ['agent', 'team_leader', 'ops_manager', 'hr', 'admin']],
   // area: kpi
   // area: imports
+  ['Imports', ['team_leader', 'ops_manager']],
   // area: quality
   // area: allocation
   // area: staffing
+  ['Staffing', ['team_leader', 'ops_manager']],
   ['Users', ['admin']],
   ['Audit trail', ['admin']],
   ['Settings', ['admin']],

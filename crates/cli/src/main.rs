@@ -62,6 +62,8 @@ enum Command {
     // area: quality
     // area: allocation
     // area: staffing
+    /// Forecast a queue's contacts and handle time for next week, with each method's backtest (see docs/staffing.md).
+    Forecast(commands::forecast::ForecastArgs),
 }
 
 fn main() -> ExitCode {
@@ -175,6 +177,14 @@ async fn run(cli: Cli) -> CliResult {
         // area: quality
         // area: allocation
         // area: staffing
+        Command::Forecast(args) => {
+            let db = open_database(&cli, &file).await?;
+            let tz = crewdeck_store::staffing::history::time_zone(&db)
+                .await
+                .map_err(|e| CliError::Failure(anyhow::Error::new(e).context("reading the time zone")))?;
+            let today = jiff::Timestamp::now().to_zoned(tz).date();
+            commands::forecast::run(args, &db, today, out).await
+        }
         Command::Audit(AuditCommand::Verify { json }) => {
             let db = open_database(&cli, &file).await?;
             commands::audit::verify(&db, *json, out).await

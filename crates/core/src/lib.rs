@@ -7,6 +7,7 @@ pub mod allocation;
 pub mod audit;
 pub mod auth;
 pub mod fields;
+pub mod imports;
 pub mod kpi;
 pub mod people;
 pub mod quality;

@@ -33,9 +33,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "interactions", include_str!("../migrations/0002_interactions.sql")),
     // area: kpi
     // area: imports
+    (4, "imports", include_str!("../migrations/0004_imports.sql")),
     // area: quality
     // area: allocation
+    (6, "allocation", include_str!("../migrations/0006_allocation.sql")),
     // area: staffing
+    (7, "staffing", include_str!("../migrations/0007_staffing.sql")),
     // area: perf
     (8, "perf", include_str!("../migrations/0008_perf.sql")),
     (9, "perf_rollups", include_str!("../migrations/0009_perf_rollups.sql")),

@@ -17,9 +17,12 @@ pub mod subject_access;
 pub mod teams;
 // area: kpi
 // area: imports
+pub mod imports;
 // area: quality
 // area: allocation
+pub mod allocation;
 // area: staffing
+pub mod staffing;
 
 pub use db::{Backend, Db};
 pub use error::{StoreError, StoreResult};

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod assets;
 pub mod error;
+pub mod imports_routes;
 pub mod metrics;
 pub mod pages;
 pub mod routes;
@@ -45,9 +46,11 @@ pub fn build(state: AppState) -> App {
     let r = foundation_routes(r);
     // area: kpi
     // area: imports
+    let r = imports_routes::imports_routes(r);
     // area: quality
     // area: allocation
     // area: staffing
+    let r = staffing_routes(r);
     let (router, routes, openapi) = r.finish();
     let openapi = Arc::new(openapi);
     let router = router.layer(Extension(ApiDocument(openapi.clone())));
@@ -134,4 +137,15 @@ async fn metrics(axum::extract::State(state): axum::extract::State<AppState>) ->
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"));
     response
+}
+
+/// Staffing: plans, forecasts, what-ifs, the printable plan and queue settings.
+fn staffing_routes(r: routes::Routes) -> routes::Routes {
+    use pages::staffing;
+    r.page(Method::GET, "/staffing", Action::ViewStaffing, staffing::index)
+        .page(Method::GET, "/teams/{id}/staffing", Action::ViewStaffing, staffing::team_plan)
+        .page(Method::GET, "/teams/{id}/staffing/what-if", Action::ViewStaffing, staffing::what_if)
+        .page(Method::GET, "/teams/{id}/staffing/plan", Action::ViewStaffing, staffing::print_plan)
+        .page(Method::GET, "/staffing/queues/{id}", Action::ManageStaffing, staffing::queue_settings)
+        .page(Method::POST, "/staffing/queues/{id}", Action::ManageStaffing, staffing::save_queue_settings)
 }

@@ -13,7 +13,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, on};
 use crewdeck_core::auth::Action;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use utoipa::openapi::OpenApi;
@@ -131,7 +130,7 @@ impl Routes {
             .router
             .fallback(not_found)
             .layer(middleware::from_fn(problem_for_api_errors))
-            .layer(RequestBodyLimitLayer::new(4 * 1024 * 1024))
+            .layer(middleware::from_fn(limit_body))
             .layer(CompressionLayer::new())
             .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
             .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))
@@ -146,6 +145,24 @@ impl Routes {
             .with_state(state);
         (router, self.table, self.openapi)
     }
+}
+
+/// The largest request body accepted, except streamed uploads.
+const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+/// Limits request bodies to [`MAX_BODY_BYTES`]; streamed uploads
+/// (`imports_routes::STREAMED_UPLOADS`) go to disk as they arrive and are
+/// not limited here.
+async fn limit_body(req: Request, next: Next) -> Response {
+    if crate::imports_routes::STREAMED_UPLOADS.contains(&req.uri().path()) {
+        return next.run(req).await;
+    }
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "The request is too large. Send less data at once.").into_response();
+    }
+    next.run(req.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, MAX_BODY_BYTES)))).await
 }
 
 /// No inline script or style anywhere: everything comes from `/assets`.

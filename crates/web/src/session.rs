@@ -167,6 +167,16 @@ pub async fn guard(State((state, action)): State<(AppState, Action)>, req: Reque
         if !same_origin(req.headers()) {
             return deny(api, StatusCode::FORBIDDEN, "This request came from another site, so it was refused.");
         }
+        // area: imports — a file upload streams to disk, so its body is not
+        // read here: its token comes in the header or the query string.
+        if is_streamed_upload(&req) {
+            let presented = streamed_upload_token(&req).unwrap_or_default();
+            if session.csrf.is_empty() || !constant_time_eq(presented.as_bytes(), session.csrf.as_bytes()) {
+                return deny(api, StatusCode::FORBIDDEN, "This form has expired. Reload the page and try again.");
+            }
+            req.extensions_mut().insert(session.clone());
+            return next.run(req).await;
+        }
         let (parts, body) = req.into_parts();
         let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
             Ok(b) => b,
@@ -190,6 +200,22 @@ pub async fn guard(State((state, action)): State<(AppState, Action)>, req: Reque
         Some(info) if !api => crate::pages::error_page_for(&session, response.status(), &info.message),
         _ => response,
     }
+}
+
+/// A `multipart/form-data` POST to one of the streamed upload paths.
+fn is_streamed_upload(req: &Request) -> bool {
+    let multipart = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"));
+    multipart && crate::imports_routes::STREAMED_UPLOADS.contains(&req.uri().path())
+}
+
+/// The CSRF token of a streamed upload: the header, else `_csrf` in the query.
+fn streamed_upload_token(req: &Request) -> Option<String> {
+    let header = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
+    header.or_else(|| form_field(req.uri().query().unwrap_or("").as_bytes(), CSRF_FIELD))
 }
 
 fn form_field(body: &[u8], name: &str) -> Option<String> {

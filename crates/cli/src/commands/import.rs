@@ -37,6 +37,10 @@ pub enum ImportWhat {
     Interactions(ImportFileArgs),
     /// Survey responses, upserted by (`interaction_id`, `responded_at`).
     Surveys(ImportFileArgs),
+    /// Zendesk export pages: tickets (with their metrics) and satisfaction ratings.
+    Zendesk(super::platform_import::ZendeskArgs),
+    /// Amazon Connect contact records, one JSON object per line.
+    Connect(super::platform_import::ConnectArgs),
 }
 
 /// The file to import and how to report.
@@ -67,6 +71,8 @@ pub async fn run(args: &ImportArgs, db: &Db, out: &mut dyn Write) -> CliResult {
     let (surveys, file_args) = match &args.what {
         ImportWhat::Interactions(a) => (false, a),
         ImportWhat::Surveys(a) => (true, a),
+        ImportWhat::Zendesk(a) => return super::platform_import::zendesk(a, db, out).await,
+        ImportWhat::Connect(a) => return super::platform_import::connect(a, db, out).await,
     };
     let path = &file_args.file;
     let shown = path.display().to_string();
@@ -102,6 +108,12 @@ pub async fn run(args: &ImportArgs, db: &Db, out: &mut dyn Write) -> CliResult {
         StoreError::Invalid(errors) => CliError::input(format!("{shown}: {errors}")),
         other => CliError::Failure(anyhow::Error::new(other).context(format!("importing {shown}"))),
     })?;
+    // The history keeps the duration and the rejected rows for download.
+    let source = if format == ImportFormat::Csv { "csv" } else { "ndjson" };
+    let kept = crewdeck_store::imports::PlatformReport::from(report.clone());
+    crewdeck_store::imports::record_import(db, &actor, &kept, source, now, jiff::Timestamp::now())
+        .await
+        .map_err(|e| CliError::Failure(anyhow::Error::new(e).context(format!("recording the import of {shown}"))))?;
     print_report(&report, file_args.json, out)?;
     match report.rejected.first() {
         None => Ok(()),

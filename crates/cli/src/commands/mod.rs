@@ -11,6 +11,8 @@ pub mod serve;
 pub mod staffing;
 // area: kpi
 // area: imports
+pub mod platform_import;
 // area: quality
 // area: allocation
 // area: staffing
+pub mod forecast;

@@ -7,8 +7,11 @@
 //! the lexicographic optimum of assigned counts by priority exactly, and among
 //! those optima minimises the secondary objective of docs/allocation.md. Each
 //! assignment carries a rationale; [`why_not`] answers for any agent.
-//! [`pull`] serves one agent at a time: the next item it may take.
+//! [`pull`] serves one agent at a time: the next item it may take. [`work`]
+//! parses the product's work items and [`shift`] reads working days from a
+//! working pattern.
 
+pub mod adjust;
 mod explain;
 mod flow;
 mod model;
@@ -16,7 +19,9 @@ mod parse;
 pub mod pull;
 mod result;
 mod rules;
+pub mod shift;
 mod solve;
+pub mod work;
 
 #[cfg(test)]
 mod tests;

@@ -56,9 +56,24 @@ pub enum Action {
     ViewPersonSkills,
     // area: kpi
     // area: imports
+    /// Import interactions, surveys and platform exports; see the import
+    /// history and download rejected rows.
+    ImportData,
     // area: quality
     // area: allocation
+    /// See work items: one's own (agents), the team's queue (leaders).
+    ViewWork,
+    /// Create work items, follow them up, and move or override assignments.
+    ManageWork,
+    /// Run, adjust and confirm batch allocations; ask "why not".
+    AllocateWork,
+    /// Ask for the next item (pull mode).
+    PullWork,
     // area: staffing
+    /// See staffing plans: forecasts, requirements, what-ifs and the printable plan.
+    ViewStaffing,
+    /// Change a queue's staffing settings (targets, model, shrinkage, team).
+    ManageStaffing,
 }
 
 impl Action {
@@ -85,9 +100,16 @@ impl Action {
         Action::ViewPersonSkills,
         // area: kpi
         // area: imports
+        Action::ImportData,
         // area: quality
         // area: allocation
+        Action::ViewWork,
+        Action::ManageWork,
+        Action::AllocateWork,
+        Action::PullWork,
         // area: staffing
+        Action::ViewStaffing,
+        Action::ManageStaffing,
     ];
 }
 
@@ -193,9 +215,26 @@ pub fn role_access(role: Role, action: Action) -> Access {
         ) => None,
         // area: kpi
         // area: imports
+        // Imports write organisation-wide contact data: the people who run
+        // the numbers. Administrators manage accounts, not performance data,
+        // and rejected rows can hold customer details.
+        (A::ImportData, Role::TeamLeader | Role::OpsManager) => All,
+        (A::ImportData, Role::Agent | Role::Hr | Role::Admin) => None,
         // area: quality
         // area: allocation
+        (A::ViewWork, Role::Agent) => Own,
+        (A::ViewWork, Role::TeamLeader) => Team,
+        (A::ViewWork, Role::OpsManager) => All,
+        (A::ViewWork, Role::Hr | Role::Admin) => None,
+        (A::ManageWork | A::AllocateWork, Role::TeamLeader) => Team,
+        (A::ManageWork | A::AllocateWork, Role::OpsManager) => All,
+        (A::ManageWork | A::AllocateWork, Role::Agent | Role::Hr | Role::Admin) => None,
+        (A::PullWork, Role::Agent) => Own,
+        (A::PullWork, Role::TeamLeader | Role::OpsManager | Role::Hr | Role::Admin) => None,
         // area: staffing
+        (A::ViewStaffing | A::ManageStaffing, Role::Agent | Role::Hr | Role::Admin) => None,
+        (A::ViewStaffing | A::ManageStaffing, Role::TeamLeader) => Team,
+        (A::ViewStaffing | A::ManageStaffing, Role::OpsManager) => All,
     }
 }
 

@@ -6,6 +6,7 @@
 //! - [`erlang_c`]: Erlang B and C through the Erlang B recurrence.
 //! - [`erlang_a`]: Erlang A (abandonment with exponential patience).
 //! - [`search`]: the fewest agents that meet every target, and what decided it.
+//! - [`requirements`]: a forecast week to agents and scheduled heads per interval.
 //!
 //! The formulas, their assumptions and the worked examples used as tests are in
 //! `shared/domain/staffing.md`; the user guide is `docs/staffing.md`.
@@ -16,6 +17,7 @@ pub mod exact;
 pub mod forecast;
 pub mod inputs;
 pub mod metrics;
+pub mod requirements;
 pub mod search;
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ mod interactions;
 // area: quality
 // area: allocation
 // area: staffing
+mod staffing;
 
 /// A login printed when the demo starts.
 #[derive(Debug, Clone)]
@@ -340,6 +341,7 @@ pub async fn seed(db: &Db, seed: u64, today: Date, now: Timestamp) -> StoreResul
     // area: quality
     // area: allocation
     // area: staffing
+    staffing::seed(db, &system, &team_ids, today - interactions::DAYS.days(), today, now).await?;
     logins.sort_by_key(|l| l.role);
     Ok(logins)
 }

@@ -11,9 +11,12 @@ pub mod skills;
 pub mod teams;
 // area: kpi
 // area: imports
+pub mod imports;
 // area: quality
 // area: allocation
 // area: staffing
+pub mod staffing;
+pub mod staffing_view;
 
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -61,9 +64,11 @@ const SECTIONS: &[(&str, &str, Action)] = &[
     ("Skills", "/skills", Action::ViewSkills),
     // area: kpi
     // area: imports
+    ("Imports", "/imports", Action::ImportData),
     // area: quality
     // area: allocation
     // area: staffing
+    ("Staffing", "/staffing", Action::ViewStaffing),
     ("Users", "/admin/users", Action::ManageUsers),
     ("Audit trail", "/admin/audit", Action::ViewAudit),
     ("Settings", "/admin/organisation", Action::ManageSettings),
@@ -131,6 +136,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         // area: quality
         // area: allocation
         // area: staffing
+        "staffing-saved" => "Staffing settings saved. The change is in the audit trail.",
         _ => return None,
     })
 }
