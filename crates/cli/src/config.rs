@@ -21,8 +21,15 @@ pub struct FileConfig {
 }
 
 /// The environment variables crewdeck reads; any other `CREWDECK_*` gets a warning.
-pub const KNOWN_ENV: &[&str] =
-    &["CREWDECK_DATABASE_URL", "CREWDECK_LISTEN", "CREWDECK_CONFIG", "CREWDECK_LOG", "CREWDECK_SECURE_COOKIES"];
+pub const KNOWN_ENV: &[&str] = &[
+    "CREWDECK_DATABASE_URL",
+    "CREWDECK_LISTEN",
+    "CREWDECK_CONFIG",
+    "CREWDECK_LOG",
+    "CREWDECK_SECURE_COOKIES",
+    // Per-phase import timings on stderr (docs/benchmarks.md, "Imports").
+    "CREWDECK_IMPORT_TIMINGS",
+];
 
 /// Reads `crewdeck.toml` from `path`, or from the working directory when it exists.
 pub fn load_file(path: Option<&Path>) -> Result<FileConfig, CliError> {

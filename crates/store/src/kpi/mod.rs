@@ -97,9 +97,10 @@ impl Default for ImportOptions {
     }
 }
 
-/// Valid rows per batch unless told otherwise: large enough that commits
-/// cost little, small enough that a batch's working set stays a few MB.
-pub const DEFAULT_BATCH_SIZE: usize = 10_000;
+/// Valid rows per batch unless told otherwise: large enough that commits,
+/// statements and rollup rows shared by a batch's contacts cost little per
+/// row, small enough that a batch's working set stays a few tens of MB.
+pub const DEFAULT_BATCH_SIZE: usize = 50_000;
 
 /// A row that was not imported.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

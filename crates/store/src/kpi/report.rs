@@ -117,6 +117,27 @@ pub async fn report(db: &Db, query: &KpiQuery) -> StoreResult<Vec<KpiGroupRow>> 
     let mut select = columns.clone();
     let joined_sums = sums.join(", ");
     select.push(&joined_sums);
+    let group_by = if columns.is_empty() { String::new() } else { format!(" GROUP BY {}", columns.join(", ")) };
+    // Whole weeks come from the weekly rollups when the report needs no
+    // more than agent and week; the days outside them from the daily ones.
+    let weekly_only = !needs_team
+        && query.queue.is_none()
+        && query.channel.is_none()
+        && query.group_by.iter().all(|by| matches!(by, GroupBy::Agent | GroupBy::Week));
+    let whole_weeks = if weekly_only { whole_weeks(query.from, query.to) } else { None };
+    let day_ranges = match whole_weeks {
+        Some((monday, sunday)) => {
+            let mut ranges = Vec::new();
+            if query.from < monday {
+                ranges.push((query.from, monday.yesterday().map_err(|e| StoreError::Corrupt(e.to_string()))?));
+            }
+            if sunday < query.to {
+                ranges.push((sunday.tomorrow().map_err(|e| StoreError::Corrupt(e.to_string()))?, query.to));
+            }
+            ranges
+        }
+        None => vec![(query.from, query.to)],
+    };
     let mut sql = format!("SELECT {} FROM kpi_rollups WHERE day >= $1 AND day <= $2", select.join(", "));
     let mut n = 2;
     if query.queue.is_some() {
@@ -127,17 +148,25 @@ pub async fn report(db: &Db, query: &KpiQuery) -> StoreResult<Vec<KpiGroupRow>> 
         n += 1;
         sql.push_str(&format!(" AND channel = ${n}"));
     }
-    if !columns.is_empty() {
-        sql.push_str(&format!(" GROUP BY {}", columns.join(", ")));
+    sql.push_str(&group_by);
+    let mut rows = Vec::new();
+    for (from, to) in day_ranges {
+        let mut sql_query = sqlx::query(&sql).bind(from.to_string()).bind(to.to_string());
+        if let Some(queue) = &query.queue {
+            sql_query = sql_query.bind(queue.as_str());
+        }
+        if let Some(channel) = query.channel {
+            sql_query = sql_query.bind(channel.as_str());
+        }
+        rows.extend(sql_query.fetch_all(db.pool()).await?);
     }
-    let mut sql_query = sqlx::query(&sql).bind(query.from.to_string()).bind(query.to.to_string());
-    if let Some(queue) = &query.queue {
-        sql_query = sql_query.bind(queue.as_str());
+    if let Some((monday, sunday)) = whole_weeks {
+        // ISO week keys (2026-W03) sort as text in time order.
+        let weekly =
+            format!("SELECT {} FROM kpi_rollups_weekly WHERE week >= $1 AND week <= $2{group_by}", select.join(", "));
+        let week = |day: Date| GroupBy::Week.period_key(day).unwrap_or_default();
+        rows.extend(sqlx::query(&weekly).bind(week(monday)).bind(week(sunday)).fetch_all(db.pool()).await?);
     }
-    if let Some(channel) = query.channel {
-        sql_query = sql_query.bind(channel.as_str());
-    }
-    let rows = sql_query.fetch_all(db.pool()).await?;
     let teams = if needs_team { Some(Teams::load(db).await?) } else { None };
 
     let mut groups: BTreeMap<Vec<Option<String>>, KpiCounts> = BTreeMap::new();
@@ -180,6 +209,15 @@ pub async fn report(db: &Db, query: &KpiQuery) -> StoreResult<Vec<KpiGroupRow>> 
             row: counts.derive(),
         })
         .collect())
+}
+
+/// The first Monday and the last Sunday of the whole ISO weeks inside
+/// [from, to], if there is at least one.
+fn whole_weeks(from: Date, to: Date) -> Option<(Date, Date)> {
+    let monday =
+        from.checked_add(jiff::Span::new().days(i64::from((7 - from.weekday().to_monday_zero_offset()) % 7))).ok()?;
+    let sunday = to.checked_sub(jiff::Span::new().days(i64::from((to.weekday().to_monday_one_offset()) % 7))).ok()?;
+    (monday < sunday).then_some((monday, sunday))
 }
 
 async fn team_id(db: &Db, name: &str) -> StoreResult<i64> {

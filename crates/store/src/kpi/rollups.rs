@@ -1,7 +1,7 @@
 //! The rollup table: additive counts per local day, agent, queue, channel and
 //! topic, changed only by signed deltas inside an import's batch transaction.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crewdeck_core::kpi::{GroupBy, KpiCounts};
 use jiff::civil::Date;
@@ -92,6 +92,7 @@ impl Deltas {
                 ]
             });
         }
+        write_weekly(tx, backend, &changed, &periods).await?;
         // 24 parameters a row; SQLite allows 32 766 in one statement.
         for chunk in changed.chunks(1000) {
             let mut sql = String::from("INSERT INTO kpi_rollups (day, agent_id, queue, channel, topic, week, month");
@@ -128,6 +129,51 @@ impl Deltas {
         }
         Ok(())
     }
+}
+
+/// Adds the same deltas to `kpi_rollups_weekly`, summed per week and agent.
+async fn write_weekly(
+    tx: &mut Tx,
+    backend: Backend,
+    changed: &[(RollupKey, [i64; 17])],
+    periods: &HashMap<Date, [String; 3]>,
+) -> StoreResult<()> {
+    let mut weekly: BTreeMap<(&str, &str), [i64; 17]> = BTreeMap::new();
+    for (key, delta) in changed {
+        let [_, week, _] =
+            periods.get(&key.day).ok_or_else(|| StoreError::Corrupt(format!("no period keys for {}", key.day)))?;
+        let slot = weekly.entry((week.as_str(), key.agent_id.as_str())).or_insert([0; 17]);
+        for (s, d) in slot.iter_mut().zip(delta) {
+            *s = s.saturating_add(*d);
+        }
+    }
+    let weekly: Vec<((&str, &str), [i64; 17])> =
+        weekly.into_iter().filter(|(_, d)| d.iter().any(|&v| v != 0)).collect();
+    // 19 parameters a row.
+    for chunk in weekly.chunks(1000) {
+        let mut sql = String::from("INSERT INTO kpi_rollups_weekly (week, agent_id");
+        for column in COUNT_COLUMNS {
+            sql.push_str(", ");
+            sql.push_str(column);
+        }
+        sql.push_str(") VALUES ");
+        let rows: Vec<String> =
+            (0..chunk.len()).map(|i| format!("({})", placeholders(backend, 19 * i + 1, 19))).collect();
+        sql.push_str(&rows.join(", "));
+        sql.push_str(" ON CONFLICT (week, agent_id) DO UPDATE SET ");
+        let sets: Vec<String> =
+            COUNT_COLUMNS.iter().map(|c| format!("{c} = kpi_rollups_weekly.{c} + excluded.{c}")).collect();
+        sql.push_str(&sets.join(", "));
+        let mut query = sqlx::query(&sql).persistent(chunk.len() == 1000);
+        for ((week, agent), delta) in chunk {
+            query = query.bind(*week).bind(*agent);
+            for &value in delta {
+                query = query.bind(value);
+            }
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
