@@ -49,7 +49,10 @@ proptest! {
             prop_assert!(b.service_level >= a.service_level - 1e-12, "SL at {}", n);
             prop_assert!(b.abandon_rate.unwrap() <= a.abandon_rate.unwrap() + 1e-12);
             prop_assert!(b.asa_seconds.unwrap() <= a.asa_seconds.unwrap() + 1e-9);
-            prop_assert!(b.occupancy.unwrap() <= a.occupancy.unwrap() + 1e-12);
+            // Occupancy is traffic × (1 − abandon rate) / agents: near 1 in
+            // overload, a rounding error of the abandon rate is multiplied by
+            // the traffic (seen: 1.5e-12 at 33 Erlangs), so allow 1e-9.
+            prop_assert!(b.occupancy.unwrap() <= a.occupancy.unwrap() + 1e-9);
             prop_assert!((next.answered_share - (1.0 - b.abandon_rate.unwrap())).abs() < 1e-9);
             previous = next;
         }
