@@ -73,6 +73,7 @@ describe('quality: spot check, acknowledge, dispute, uphold, audit', { timeout: 
       await page.locator('input[name="c.greet"]').fill('No greeting heard at the start');
       await page.locator('#summary').fill('Helpful call; remember the greeting.');
       await page.locator('#coaching').fill('Listen back to the first ten seconds of two calls');
+      await page.evaluate(() => window.scrollTo(0, 0));
       await shot(page, 'evaluate');
       await page.getByRole('button', { name: 'Save evaluation' }).click();
       await page.waitForURL((u) => /^\/quality\/evaluations\/\d+$/.test(u.pathname));
@@ -127,6 +128,24 @@ describe('quality: spot check, acknowledge, dispute, uphold, audit', { timeout: 
       assert.match(text, /Helen Marsh/, `the upheld dispute is by the operations manager: ${text}`);
       assert.ok(text.includes(`${shared.before} → ${shared.after}`), `the event shows the score change ${shared.before} → ${shared.after}: ${text}`);
       assert.ok(await page.locator('table.audit tbody tr', { hasText: 'dispute.raise' }).count(), 'the dispute itself is audited');
+    });
+  });
+
+  test('operations manager: calibration report, numbers and scorecards render', async () => {
+    await as('ops_manager', async (page) => {
+      await page.goto('/quality/calibration');
+      await page.locator('table.data a').first().click();
+      await page.waitForURL((u) => /^\/quality\/calibration\/\d+$/.test(u.pathname));
+      assert.match(await page.locator('main').textContent(), /α = /, 'the revealed demo session shows its alpha');
+      await shot(page, 'calibration');
+      await page.goto('/quality/numbers');
+      assert.match(await page.locator('main').textContent(), /95% interval/);
+      await shot(page, 'numbers');
+      await page.goto('/quality/scorecards');
+      await page.getByRole('link', { name: 'Dealership service advisor observation' }).click();
+      await shot(page, 'scorecard');
+      await page.goto('/quality/sampling');
+      await shot(page, 'sampling');
     });
   });
 });

@@ -71,7 +71,8 @@ pub fn parse_sections(field: &str, text: &str) -> Result<Vec<SectionDraft>, Fiel
             }
         }
         let dimension = ServqualDimension::parse("dimension", parts[5]).map_err(|e| at(e.message));
-        let skills = parts[6].split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
+        let skills =
+            parts[6].split(';').map(str::trim).filter(|s| !s.is_empty() && *s != "-").map(str::to_string).collect();
         match (scale, weight, dimension) {
             (Ok(scale), Ok(weight), Ok(dimension)) => section.criteria.push(CriterionDraft {
                 id: parts[0].to_string(),
@@ -142,6 +143,7 @@ mod tests {
         assert!(sections[0].criteria[0].allows_na && !sections[0].criteria[0].critical);
         assert_eq!(sections[0].criteria[0].skills, ["Call control", "Empathy and rapport"]);
         assert_eq!(sections[1].criteria[0].weight, 2.5);
+        assert!(sections[1].criteria[0].skills.is_empty(), "- means no skills");
         assert_eq!(parse_sections("criteria", &format_sections(&sections)).expect("again"), sections);
     }
 

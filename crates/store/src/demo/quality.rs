@@ -160,7 +160,7 @@ pub async fn seed(db: &Db, system: &Actor, seed: u64, today: Date, now: Timestam
             let sections = if observation { &obs_sections } else { &call_sections };
             let p = profile(&mut rng, sections);
             let contacts = by_agent.get(&member.email.to_lowercase()).cloned().unwrap_or_default();
-            let count = if observation { 3 } else { 5.min(contacts.len()) };
+            let count = if observation { 3 } else { 8.min(contacts.len()) };
             for k in 0..count {
                 let contact = if observation {
                     let kind = if k == 1 { ContactKind::MysteryVisit } else { ContactKind::Observed };
@@ -210,6 +210,18 @@ pub async fn seed(db: &Db, system: &Actor, seed: u64, today: Date, now: Timestam
             {
                 calibration_pool.push(c.clone());
             }
+        }
+    }
+
+    // The team helps set the standard: a comment and a decided proposal.
+    if let Some(agent) = call_evals.first().map(|e| e.1) {
+        let who = Actor::system(&people::get(db, agent).await?.name);
+        let text = "On email the next step often waits for the workshop; can we rate only what we control?";
+        scorecards::propose(db, &who, Some(agent), call, "expect", "comment", text, now).await?;
+        let text = "Make the recap N/A on chat, where the transcript is the summary.";
+        let p = scorecards::propose(db, &who, Some(agent), call, "recap", "proposal", text, now).await?;
+        if let Some(lead) = team_list.first().and_then(|t| t.leader_id) {
+            scorecards::decide_proposal(db, &actor_of(lead), p, true, "Agreed: it goes into version 2.", now).await?;
         }
     }
 
@@ -270,14 +282,15 @@ pub async fn seed(db: &Db, system: &Actor, seed: u64, today: Date, now: Timestam
     // One calibration session over four contacts, scored blind by the three leaders.
     if calibration_pool.len() >= 3 {
         let session = calibration::create(db, system, call, "Call form calibration", &calibration_pool, now).await?;
-        let p = Profile { level: 0.75, weak: "expect".into(), strong: "greet".into() };
         for (i, team) in team_list.iter().enumerate() {
             let Some(leader) = team.leader_id else { continue };
-            let bias = [0.0, -0.12, 0.1].get(i).copied().unwrap_or(0.0);
-            for contact in &calibration_pool {
-                let mut contact_rng = ChaCha8Rng::seed_from_u64(
-                    seed ^ contact.len() as u64 ^ contact.bytes().map(u64::from).sum::<u64>(),
-                );
+            // One evaluator a little harsh, one a little lenient.
+            let bias = [0.0, -0.06, 0.05].get(i).copied().unwrap_or(0.0);
+            for (k, contact) in calibration_pool.iter().enumerate() {
+                // The same draws for every evaluator of a contact: they watch the same call.
+                let mut contact_rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(k as u64));
+                let level = [0.9, 0.45, 0.7, 0.6].get(k).copied().unwrap_or(0.7);
+                let p = Profile { level, weak: "expect".into(), strong: "greet".into() };
                 let mut ratings = rate(&mut contact_rng, &call_sections, &p, bias);
                 // "expect" is worded loosely, so evaluators read it differently.
                 for r in ratings.iter_mut().filter(|r| r.criterion_id == "expect") {
@@ -287,8 +300,18 @@ pub async fn seed(db: &Db, system: &Actor, seed: u64, today: Date, now: Timestam
             }
         }
         calibration::reveal(db, system, session, now).await?;
+        // The group settles on the middle score after discussion; the last contact is still open.
+        let revealed = calibration::get(db, session).await?;
+        let scores = calibration::scores(db, &revealed, None).await?;
         for contact in calibration_pool.iter().take(3) {
-            calibration::agree(db, system, session, contact, 80.0, now).await?;
+            let mut own: Vec<f64> = scores
+                .iter()
+                .filter(|e| e.interaction_id.as_deref() == Some(contact.as_str()))
+                .map(|e| e.score)
+                .collect();
+            own.sort_by(f64::total_cmp);
+            let middle = own.get(own.len() / 2).copied().unwrap_or(75.0);
+            calibration::agree(db, system, session, contact, (middle / 5.0).round() * 5.0, now).await?;
         }
     }
 

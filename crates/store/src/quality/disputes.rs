@@ -38,6 +38,12 @@ pub struct Dispute {
     pub decision_note: Option<String>,
     /// Who decided.
     pub decided_by: Option<String>,
+    /// The criterion's question.
+    pub criterion_text: String,
+    /// The rating disputed, as people read it (Yes, No, 3, N/A).
+    pub old_label: String,
+    /// The corrected rating as people read it, when upheld.
+    pub new_label: Option<String>,
 }
 
 /// A reviewer's decision.
@@ -63,8 +69,26 @@ fn from_row(r: &sqlx::any::AnyRow) -> StoreResult<Dispute> {
         old_rating: r.try_get("old_rating")?,
         new_rating: r.try_get("new_rating")?,
         decision_note: r.try_get("decision_note")?,
-        decided_by: r.try_get("decided_by")?,
+        decided_by: r.try_get::<Option<String>, _>("decided_by")?.map(|b| super::display_name(&b)),
+        criterion_text: String::new(),
+        old_label: String::new(),
+        new_label: None,
     })
+}
+
+/// Fills in the criterion's question and the ratings as people read them.
+async fn describe(db: &Db, mut dispute: Dispute) -> StoreResult<Dispute> {
+    let e = evaluations::header(db, dispute.evaluation_id).await?;
+    let card = scorecards::get(db, e.scorecard_id).await?.checked()?;
+    if let Some(c) = card.criterion(&dispute.criterion_id) {
+        let yes_no = c.scale() == crewdeck_core::quality::Scale::YesNo;
+        let label =
+            |code: &str| rating_from_code(code).map_or_else(|_| code.to_string(), |r| super::rating_label(r, yes_no));
+        dispute.criterion_text = c.text().to_string();
+        dispute.old_label = label(&dispute.old_rating);
+        dispute.new_label = dispute.new_rating.as_deref().map(label);
+    }
+    Ok(dispute)
 }
 
 /// The disputes of one evaluation, oldest first.
@@ -73,7 +97,11 @@ pub async fn of_evaluation(db: &Db, evaluation_id: i64) -> StoreResult<Vec<Dispu
         .bind(evaluation_id)
         .fetch_all(db.pool())
         .await?;
-    rows.iter().map(from_row).collect()
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        out.push(describe(db, from_row(row)?).await?);
+    }
+    Ok(out)
 }
 
 /// One dispute.
@@ -107,6 +135,7 @@ pub async fn list(db: &Db, people: Option<&[i64]>) -> StoreResult<Vec<DisputeRow
         let dispute = from_row(row)?;
         let evaluation = evaluations::header(db, dispute.evaluation_id).await?;
         if people.is_none_or(|ids| ids.contains(&evaluation.agent_person_id)) {
+            let dispute = describe(db, dispute).await?;
             out.push(DisputeRow { dispute, evaluation });
         }
     }
@@ -262,12 +291,4 @@ pub async fn parse_rating(db: &Db, dispute: &Dispute, text: &str) -> StoreResult
         .criterion(&dispute.criterion_id)
         .ok_or_else(|| StoreError::Corrupt(format!("criterion {}", dispute.criterion_id)))?;
     Ok(Rating::parse("new_rating", criterion, text)?)
-}
-
-/// The stored code of a rating as people read it, for a criterion of `card`.
-pub fn code_label(code: &str) -> String {
-    match rating_from_code(code) {
-        Ok(r) => super::rating_label(r, false),
-        Err(_) => code.to_string(),
-    }
 }

@@ -451,11 +451,12 @@ impl EvaluationSummary {
 }
 
 const SUMMARY_SQL: &str = "SELECT e.id, e.scorecard_id, s.name AS scorecard_name, s.version AS scorecard_version, \
-    e.agent_person_id, p.name AS agent_name, e.evaluator_person_id, e.evaluator, e.contact_kind, e.interaction_id, \
+    e.agent_person_id, p.name AS agent_name, e.evaluator_person_id, COALESCE(ev.name, e.evaluator) AS evaluator, e.contact_kind, e.interaction_id, \
     e.contact_note, e.contact_at, e.calibration_session_id, e.score, e.raw_score, e.critical_failed, e.summary, \
     e.created_at, e.acknowledged_at, \
     (SELECT COUNT(*) FROM qa_disputes d WHERE d.evaluation_id = e.id AND d.decision IS NULL) AS open_disputes \
-    FROM qa_evaluations e JOIN qa_scorecards s ON s.id = e.scorecard_id JOIN people p ON p.id = e.agent_person_id";
+    FROM qa_evaluations e JOIN qa_scorecards s ON s.id = e.scorecard_id JOIN people p ON p.id = e.agent_person_id \
+    LEFT JOIN people ev ON ev.id = e.evaluator_person_id";
 
 pub(crate) fn summary_from_row(r: &sqlx::any::AnyRow) -> StoreResult<EvaluationSummary> {
     let critical: i64 = r.try_get("critical_failed")?;
@@ -610,7 +611,7 @@ pub async fn get(db: &Db, id: i64) -> StoreResult<EvaluationDetails> {
                 Ok(CoachingAction {
                     id: r.try_get("id")?,
                     action: r.try_get("action")?,
-                    created_by: r.try_get("created_by")?,
+                    created_by: super::display_name(&r.try_get::<String, _>("created_by")?),
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;

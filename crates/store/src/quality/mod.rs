@@ -31,6 +31,12 @@ pub fn rating_from_code(code: &str) -> StoreResult<Rating> {
     code.parse::<u8>().map(Rating::Value).map_err(|_| StoreError::Corrupt(format!("rating {code:?}")))
 }
 
+/// The name part of an audit label such as `Dawn Whitaker <dawn@example.co.uk>`,
+/// for pages that show who did something without their email.
+pub fn display_name(label: &str) -> String {
+    label.split(" <").next().unwrap_or(label).to_string()
+}
+
 /// How a rating reads to people: `yes`/`no` on a yes/no criterion, `N/A`, or the number.
 pub fn rating_label(rating: Rating, yes_no: bool) -> String {
     match (rating, yes_no) {

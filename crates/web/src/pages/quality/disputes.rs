@@ -34,9 +34,6 @@ impl DisputesPage {
     fn own(&self, row: &DisputeRow) -> bool {
         self.me.is_some() && row.evaluation.evaluator_person_id == self.me
     }
-    fn code(&self, code: &str) -> String {
-        disputes::code_label(code)
-    }
 }
 
 /// Query of the dashboard.

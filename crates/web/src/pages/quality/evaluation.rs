@@ -52,9 +52,6 @@ impl EvaluationPage {
     fn is_failed(&self, criterion: &str) -> bool {
         self.failed_criterion == criterion
     }
-    fn code(&self, code: &str) -> String {
-        disputes::code_label(code)
-    }
 }
 
 async fn page(
