@@ -39,6 +39,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "allocation", include_str!("../migrations/0006_allocation.sql")),
     // area: staffing
     (7, "staffing", include_str!("../migrations/0007_staffing.sql")),
+    (10, "contingency", include_str!("../migrations/0010_contingency.sql")),
     // area: perf
     (8, "perf", include_str!("../migrations/0008_perf.sql")),
 ];

@@ -24,6 +24,7 @@ mod interactions;
 // area: quality
 // area: allocation
 // area: staffing
+mod contingency;
 mod staffing;
 
 /// A login printed when the demo starts.
@@ -342,6 +343,7 @@ pub async fn seed(db: &Db, seed: u64, today: Date, now: Timestamp) -> StoreResul
     // area: allocation
     // area: staffing
     staffing::seed(db, &system, &team_ids, today - interactions::DAYS.days(), today, now).await?;
+    contingency::seed(db, &system, &team_ids, today, now).await?;
     logins.sort_by_key(|l| l.role);
     Ok(logins)
 }
