@@ -374,3 +374,22 @@ pub async fn record_review(
     tx.commit().await?;
     Ok(())
 }
+
+/// The share of `team_id`'s members absent on `day`, or `None` for a team
+/// with nobody in it (an absence trigger then cannot fire).
+pub async fn absence_on(db: &Db, team_id: i64, day: Date) -> StoreResult<Option<f64>> {
+    let members = crate::people::list(db, &crate::people::Scope::All, Some(team_id), day).await?;
+    if members.is_empty() {
+        return Ok(None);
+    }
+    let absent: std::collections::HashSet<i64> =
+        sqlx::query("SELECT person_id FROM absences WHERE from_date <= $1 AND to_date >= $1")
+            .bind(day.to_string())
+            .fetch_all(db.pool())
+            .await?
+            .iter()
+            .map(|r| r.try_get("person_id"))
+            .collect::<Result<_, sqlx::Error>>()?;
+    let away = members.iter().filter(|m| absent.contains(&m.id)).count();
+    Ok(Some(away as f64 / members.len() as f64))
+}

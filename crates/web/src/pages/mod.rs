@@ -16,6 +16,7 @@ pub mod imports;
 // area: allocation
 // area: staffing
 pub mod staffing;
+pub mod staffing_contingency;
 pub mod staffing_today;
 pub mod staffing_view;
 
@@ -137,6 +138,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         // area: quality
         // area: allocation
         // area: staffing
+        "contingency-saved" => "Contingency plan saved. The change is in the audit trail.",
+        "contingency-reviewed" => "Review recorded. The change is in the audit trail.",
         "staffing-saved" => "Staffing settings saved. The change is in the audit trail.",
         "special-day" => "Special day saved: its contacts are left out of forecasts from now on.",
         "special-day-removed" => "Special day removed: its contacts count in forecasts again.",
