@@ -1,7 +1,8 @@
 // A team leader opens the staffing plan for their demo team: the forecast
 // backtest, the heatmap and the chart are there; raising shrinkage in the
 // what-if raises the scheduled heads (through htmx, and without JavaScript);
-// the printable operational plan opens with every section.
+// the printable operational plan opens with every section; contingency
+// plans show each action's effect and take a review.
 
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -90,6 +91,59 @@ describe('staffing plan, what-if and printable plan', { timeout: 240_000 }, () =
       assert.equal(await page.locator('header.top').isVisible(), false, 'the navigation is not printed');
       await page.screenshot({ path: path.join(shots, 'staffing-print.png'), fullPage: true });
       await page.pdf({ path: path.join(shots, 'staffing-plan.pdf'), format: 'A4', landscape: true, printBackground: true });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('team leader: contingencies show each action\'s effect; a review is recorded', { timeout: 120_000 }, async () => {
+    const shots = ensureArtifactsDir();
+    const context = await newContext(browser, server.baseURL);
+    context.setDefaultTimeout(60_000);
+    context.setDefaultNavigationTimeout(90_000);
+    try {
+      const page = await context.newPage();
+      await login(page, server.logins.team_leader);
+      await page.goto('/staffing');
+      await page.getByRole('link', { name: 'Open the plan' }).first().click();
+      await page.waitForURL((u) => /^\/teams\/\d+\/staffing$/.test(u.pathname));
+      assert.ok(await page.locator('#contingencies article.contingency').count() >= 2, 'the plan page lists the demo contingencies');
+      await page.getByRole('link', { name: 'Open contingencies' }).click();
+      await page.waitForURL((u) => /^\/teams\/\d+\/staffing\/contingencies$/.test(u.pathname));
+
+      // Every action shows its effect computed by the model, before and after.
+      const plan = page.locator('article.contingency').first();
+      const effect = await plan.locator('table.contingency-actions tbody tr td').nth(1).textContent();
+      assert.match(effect, /agents needed \d+ → \d+, available \d+ → \d+/, `an action shows its staffing effect, got: ${effect}`);
+      assert.match(effect, /service level (\d+\.\d%|not measured) → (\d+\.\d%|not measured)/);
+      assert.match(await plan.textContent(), /(Firing|Not firing) today/, 'the trigger is checked against today');
+      await page.screenshot({ path: path.join(shots, 'staffing-contingencies.png'), fullPage: true });
+
+      // A review with a bad date is refused; a good one is recorded and shown.
+      const form = page.locator('#record-review');
+      const planName = (await form.locator('#rv-plan option').first().textContent()).trim();
+      await form.locator('#rv-date').fill('yesterday');
+      await form.locator('#rv-trigger').fill('Service level at 62% from 09:00 to 10:30.');
+      await form.locator('#rv-actions').fill('Two agents moved over from email.');
+      await form.locator('#rv-outcome').fill('Back to 80% by 11:00.');
+      await form.locator('#rv-lessons').fill('Move people at the second interval, not the third.');
+      await form.getByRole('button', { name: 'Record review' }).click();
+      await page.locator('#record-review .field-error').first().waitFor();
+      assert.match(await page.locator('#record-review .field-error').first().textContent(), /YYYY-MM-DD/);
+      await page.locator('#rv-date').fill('2026-11-30');
+      await Promise.all([
+        page.waitForURL((u) => u.search.includes('notice=contingency-reviewed')),
+        page.locator('#record-review').getByRole('button', { name: 'Record review' }).click(),
+      ]);
+      assert.match(await page.locator('.notice').textContent(), /Review recorded/);
+      const reviewed = page.locator('article.contingency', { hasText: planName }).first();
+      assert.match(await reviewed.textContent(), /Move people at the second interval/);
+      await page.screenshot({ path: path.join(shots, 'staffing-contingency-review.png'), fullPage: true });
+
+      // The printable plan carries the contingencies too.
+      await page.getByRole('link', { name: 'Printable plan' }).click();
+      await page.waitForURL((u) => /^\/teams\/\d+\/staffing\/plan$/.test(u.pathname));
+      assert.equal(await page.getByRole('heading', { name: 'Contingencies' }).count(), 1, 'the plan has a Contingencies section');
     } finally {
       await context.close();
     }

@@ -41,6 +41,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "allocation", include_str!("../migrations/0006_allocation.sql")),
     // area: staffing
     (7, "staffing", include_str!("../migrations/0007_staffing.sql")),
+    (10, "contingency", include_str!("../migrations/0010_contingency.sql")),
     // area: perf
     (8, "perf", include_str!("../migrations/0008_perf.sql")),
     (9, "perf_rollups", include_str!("../migrations/0009_perf_rollups.sql")),

@@ -150,6 +150,24 @@ fn staffing_routes(r: routes::Routes) -> routes::Routes {
         .page(Method::GET, "/teams/{id}/staffing/what-if", Action::ViewStaffing, staffing::what_if)
         .page(Method::GET, "/teams/{id}/staffing/plan", Action::ViewStaffing, staffing::print_plan)
         .page(Method::GET, "/teams/{id}/staffing/today", Action::ViewStaffing, pages::staffing_today::show)
+        .page(
+            Method::GET,
+            "/teams/{id}/staffing/contingencies",
+            Action::ViewStaffing,
+            pages::staffing_contingency::show,
+        )
+        .page(
+            Method::POST,
+            "/teams/{id}/staffing/contingencies",
+            Action::ManageStaffing,
+            pages::staffing_contingency::create,
+        )
+        .page(
+            Method::POST,
+            "/teams/{id}/staffing/contingencies/reviews",
+            Action::ManageStaffing,
+            pages::staffing_contingency::review,
+        )
         .page(Method::GET, "/staffing/queues/{id}", Action::ManageStaffing, staffing::queue_settings)
         .page(Method::POST, "/staffing/queues/{id}", Action::ManageStaffing, staffing::save_queue_settings)
         .page(Method::POST, "/staffing/special-days", Action::ManageStaffing, staffing::save_special_day)

@@ -7,11 +7,13 @@
 //! - [`erlang_a`]: Erlang A (abandonment with exponential patience).
 //! - [`search`]: the fewest agents that meet every target, and what decided it.
 //! - [`requirements`]: a forecast week to agents and scheduled heads per interval.
+//! - [`contingency`]: triggers, pre-agreed actions and each action's effect.
 //! - [`intraday`]: re-forecasting the rest of today from the day so far.
 //!
 //! The formulas, their assumptions and the worked examples used as tests are in
 //! `shared/domain/staffing.md`; the user guide is `docs/staffing.md`.
 
+pub mod contingency;
 pub mod erlang_a;
 pub mod erlang_c;
 pub mod exact;

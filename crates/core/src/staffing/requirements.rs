@@ -24,7 +24,7 @@ use super::inputs::{
     IntervalLength, IntervalLoad, Model, OccupancyCap, PositiveSeconds, ServiceLevelTarget, Shrinkage, StaffingRequest,
     Targets,
 };
-use super::search::plan;
+use super::search::{evaluate, plan};
 use crate::fields::{FieldError, FieldErrors};
 
 /// Planned shrinkage (breaks, training, meetings) and unplanned shrinkage
@@ -216,6 +216,25 @@ fn queued(
     concurrency: NonZeroU32,
     shrinkage: ShrinkageSplit,
 ) -> Result<Requirement, FieldError> {
+    let (field, request) = queued_request(demand, length, targets, model, concurrency)?;
+    let found = plan(&request).map_err(|e| FieldError::new(field, e.to_string()))?;
+    let has_contacts = !request.load.volume().is_zero();
+    Ok(Requirement {
+        demand: *demand,
+        heads: shrinkage.heads(found.agents),
+        service_level: has_contacts.then_some(found.metrics.service_level),
+        abandon_rate: found.metrics.abandon_rate.filter(|_| has_contacts),
+    })
+}
+
+/// The staffing request for one interval of queued work, named for errors.
+fn queued_request(
+    demand: &IntervalDemand,
+    length: IntervalLength,
+    targets: Targets,
+    model: Model,
+    concurrency: NonZeroU32,
+) -> Result<(String, StaffingRequest), FieldError> {
     let field = format!("the interval starting {}", demand.start);
     // Forecasts are fractional; two decimals of a contact and a tenth of a
     // second are far finer than any forecast is accurate.
@@ -223,15 +242,38 @@ fn queued(
     let aht = demand.aht_seconds.max(0.0) / f64::from(concurrency.get());
     let aht = Decimal::parse(&field, &format!("{aht:.1}"))?;
     let load = IntervalLoad::new(&field, volume, aht, length)?;
-    let request = StaffingRequest { load, targets, shrinkage: Shrinkage::NONE, model };
-    let found = plan(&request).map_err(|e| FieldError::new(field, e.to_string()))?;
-    let has_contacts = !volume.is_zero();
-    Ok(Requirement {
-        demand: *demand,
-        heads: shrinkage.heads(found.agents),
-        service_level: has_contacts.then_some(found.metrics.service_level),
-        abandon_rate: found.metrics.abandon_rate.filter(|_| has_contacts),
-    })
+    Ok((field, StaffingRequest { load, targets, shrinkage: Shrinkage::NONE, model }))
+}
+
+/// The service level one interval of queued work would reach with `agents`
+/// agents (whether or not that meets the target); `None` for backlog work or an
+/// interval without contacts, where service level is not measured.
+pub fn service_level_with(
+    demand: &IntervalDemand,
+    interval: IntervalMinutes,
+    settings: &QueueSettings,
+    agents: u32,
+) -> Result<Option<f64>, FieldError> {
+    let Workload::Queue { concurrency, patience, max_occupancy } = settings.workload else {
+        return Ok(None);
+    };
+    let length = IntervalLength::parse_minutes("interval_minutes", &interval.minutes().to_string())?;
+    let targets = Targets {
+        service_level: settings.service_level,
+        answer_within_seconds: f64::from(settings.answer_within_seconds),
+        max_occupancy,
+        max_asa: None,
+    };
+    let model = match patience {
+        Some(patience) => Model::ErlangA { patience },
+        None => Model::ErlangC,
+    };
+    let (field, request) = queued_request(demand, length, targets, model, concurrency)?;
+    if request.load.volume().is_zero() {
+        return Ok(None);
+    }
+    let metrics = evaluate(&request, agents).map_err(|e| FieldError::new(field, e.to_string()))?;
+    Ok(Some(metrics.service_level))
 }
 
 fn backlog(

@@ -28,6 +28,7 @@ mod quality;
 // area: allocation
 mod allocation;
 // area: staffing
+mod contingency;
 mod staffing;
 
 /// A login printed when the demo starts.
@@ -350,6 +351,7 @@ pub async fn seed(db: &Db, seed: u64, today: Date, now: Timestamp) -> StoreResul
     allocation::seed(db, &system, seed, &team_ids, today, now).await?;
     // area: staffing
     staffing::seed(db, &system, &team_ids, today - interactions::DAYS.days(), today, now).await?;
+    contingency::seed(db, &system, &team_ids, today, now).await?;
     logins.sort_by_key(|l| l.role);
     Ok(logins)
 }

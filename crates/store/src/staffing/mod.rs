@@ -7,8 +7,10 @@
 //! - [`settings`]: targets, model and shrinkage per queue (audited).
 //! - [`forecast`]: backtest, choice and next week's forecast for a queue.
 //! - [`intraday`]: today so far against forecast and plan, the rest re-forecast.
+//! - [`contingency`]: contingency plans per team and their reviews (audited).
 //! - [`plan`]: a queue's requirements for the forecast week, with what-ifs.
 
+pub mod contingency;
 pub mod forecast;
 pub mod history;
 pub mod intraday;

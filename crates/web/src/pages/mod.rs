@@ -28,6 +28,7 @@ pub mod work_batch;
 pub mod work_review;
 // area: staffing
 pub mod staffing;
+pub mod staffing_contingency;
 pub mod staffing_today;
 pub mod staffing_view;
 
@@ -174,6 +175,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "confirmed" => "Allocation confirmed: the items are assigned and everyone can see them in My work.",
         "nothing_to_allocate" => "There is no open work in this queue to allocate.",
         // area: staffing
+        "contingency-saved" => "Contingency plan saved. The change is in the audit trail.",
+        "contingency-reviewed" => "Review recorded. The change is in the audit trail.",
         "staffing-saved" => "Staffing settings saved. The change is in the audit trail.",
         "special-day" => "Special day saved: its contacts are left out of forecasts from now on.",
         "special-day-removed" => "Special day removed: its contacts count in forecasts again.",

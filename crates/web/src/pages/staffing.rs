@@ -20,6 +20,7 @@ use crewdeck_store::staffing::{history, special_days};
 use crewdeck_store::teams::{self, Team};
 use serde::Deserialize;
 
+use super::staffing_contingency::{PlanView, plan_views};
 use super::staffing_view::{PlanLevels, QueueView, WhatIfView, plan_levels, queue_view, what_if_view};
 use super::{FormErrors, Layout, render, render_status};
 use crate::error::PageError;
@@ -196,6 +197,7 @@ struct TeamPlanPage {
     queues: Vec<QueueView>,
     what_if: Option<WhatIfView>,
     can_manage: bool,
+    plans: Vec<PlanView>,
 }
 
 #[derive(Template)]
@@ -261,6 +263,7 @@ pub async fn team_plan(
     let queues = team_queues(&state, id).await?;
     let views = queue_views(&state, &queues).await?;
     let what_if = what_if_for(&state, id, &queues, &query).await?;
+    let plans = plan_views(&state, id, &queues).await?;
     render(&TeamPlanPage {
         layout: Layout::new(&session, format!("Staffing: {}", team.name), "/staffing")
             .with_notice(notice.notice.as_deref()),
@@ -268,6 +271,7 @@ pub async fn team_plan(
         team,
         queues: views,
         what_if,
+        plans,
     })
 }
 
@@ -314,6 +318,7 @@ struct PrintPlanPage {
     resources: Vec<Resource>,
     contracted_hours: String,
     scheduled_hours: String,
+    plans: Vec<PlanView>,
 }
 
 /// `GET /teams/{id}/staffing/plan`: the operational plan, ready to print.
@@ -341,6 +346,7 @@ pub async fn print_plan(
         levels.push(plan_levels(&requirements));
     }
     let resources = plan::resources(&state.db, id, state.today()).await?;
+    let plans = plan_views(&state, id, &queues).await?;
     let contracted: f64 = resources.iter().map(|r| r.contracted_hours).sum();
     let period = match (first_day, last_day) {
         (Some(first), Some(last)) => {
@@ -358,6 +364,7 @@ pub async fn print_plan(
         resources,
         contracted_hours: format!("{contracted:.1}"),
         scheduled_hours: format!("{scheduled_hours:.1}"),
+        plans,
     })
 }
 
