@@ -198,3 +198,19 @@ async fn standards_and_team_targets_are_managed_on_their_pages() {
     assert_eq!(other.status, StatusCode::FORBIDDEN);
     assert_eq!(app.get("/standards", Some(&leader)).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_team_dashboard_shows_the_teams_qa_score_beside_the_kpis() {
+    let app = TestApp::demo().await;
+    let leader = app.caller(Role::TeamLeader).await;
+    let (bookings, _) = led_and_other(&app, &leader).await;
+    let page = app.get(&format!("/dashboards/team/{bookings}"), Some(&leader)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let at = page.body.find("Quality (QA score)").expect("the QA tile is on the team dashboard");
+    let tile = &page.body[at..(at + 900).min(page.body.len())];
+    assert!(
+        tile.contains(&format!("/quality/numbers?team={bookings}&#38;from=")),
+        "it links to the QA numbers: {tile}"
+    );
+    assert!(tile.contains(" evaluations</p>"), "its sample size is shown: {tile}");
+}

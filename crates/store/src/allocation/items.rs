@@ -202,9 +202,17 @@ async fn list_where(db: &Db, clause: &str) -> StoreResult<Vec<WorkItem>> {
     .fetch_all(db.pool())
     .await?;
     let mut items: Vec<WorkItem> = rows.iter().map(item_from_row).collect::<Result<_, _>>()?;
+    if items.is_empty() {
+        return Ok(items);
+    }
+    // By the ids just read, not by `clause` again: a pull may assign an item
+    // between the two reads, and re-applying "state = 'open'" would then
+    // return the item without its required skills.
+    let ids: Vec<String> = items.iter().map(|i| i.id.to_string()).collect();
     let skills: Vec<(i64, i64, String, i64)> = sqlx::query_as(&format!(
         "SELECT wis.item_id, s.id, s.name, wis.level FROM work_item_skills wis JOIN skills s ON s.id = wis.skill_id \
-         JOIN work_items w ON w.id = wis.item_id WHERE {clause} ORDER BY wis.item_id, s.name"
+         WHERE wis.item_id IN ({}) ORDER BY wis.item_id, s.name",
+        ids.join(", ")
     ))
     .fetch_all(db.pool())
     .await?;

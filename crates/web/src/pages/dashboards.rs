@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crewdeck_core::auth::policy::Access;
 use crewdeck_core::auth::{Action, Subject};
 use crewdeck_core::kpi::{AppliedTarget, DashboardSpec, Kpi, Rag, Tile, build_tiles, long_date};
-use crewdeck_store::{dashboard, people, standards, teams};
+use crewdeck_store::people::Scope;
+use crewdeck_store::{dashboard, people, quality, standards, teams};
 use serde::Deserialize;
 
 use super::kpi_scope::{About, Period, PeriodQuery, scope_for};
@@ -87,6 +88,7 @@ struct DashboardPage {
     to: String,
     periods: Vec<PeriodLink>,
     tiles: Vec<TileView>,
+    qa: Option<QaPanel>,
     csv_href: String,
     targets_href: Option<String>,
     notes: Vec<&'static str>,
@@ -292,6 +294,7 @@ async fn show(state: &AppState, session: &Session, about: About, q: &DashboardQu
             current: q.from.is_none() && q.to.is_none() && q.weeks.unwrap_or(26) == weeks,
         })
         .collect();
+    let qa = qa_panel(state, session, &about, period).await?;
     let can_set_targets = head.targets_team.is_some_and(|team| {
         matches!(about, About::Team(_)) && session.may(Action::ManageTeamTargets, &Subject::Team { id: team })
     });
@@ -321,8 +324,74 @@ async fn show(state: &AppState, session: &Session, about: About, q: &DashboardQu
         to: period.to.to_string(),
         periods,
         tiles: views,
+        qa,
         notes,
     })
+}
+
+/// The QA tile on a team or personal dashboard: the mean evaluation score
+/// with its 95% interval, the sample, and the criteria failing most often.
+struct QaPanel {
+    value: String,
+    interval: Option<String>,
+    sample: String,
+    not_reliable: bool,
+    failures: Vec<String>,
+    href: String,
+}
+
+/// QA numbers for the people a team or personal dashboard is about, when the
+/// caller may see evaluations. The dashboard's own check has already limited
+/// the caller to this team or person, and evaluations reach the same people.
+async fn qa_panel(
+    state: &AppState,
+    session: &Session,
+    about: &About,
+    period: Period,
+) -> Result<Option<QaPanel>, PageError> {
+    if session.access(Action::ViewEvaluations) == Access::None {
+        return Ok(None);
+    }
+    let range = format!("from={}&to={}", period.from, period.to);
+    let (people_ids, href) = match about {
+        About::Team(id) => (
+            people::list(&state.db, &Scope::All, Some(*id), state.today()).await?.into_iter().map(|p| p.id).collect(),
+            format!("/quality/numbers?team={id}&{range}"),
+        ),
+        About::Person(id) => (vec![*id], format!("/quality/numbers?{range}")),
+        About::Reach { .. } => return Ok(None),
+    };
+    let seconds = |day: jiff::civil::Date| day.to_zoned(state.time_zone()).map_or(0, |z| z.timestamp().as_second());
+    let end = period.to.checked_add(jiff::ToSpan::days(1)).unwrap_or(period.to);
+    let numbers = quality::numbers::numbers(&state.db, Some(&people_ids), seconds(period.from), seconds(end)).await?;
+    let Some(summary) = numbers.overall else {
+        return Ok(Some(QaPanel {
+            value: "No evaluations".into(),
+            interval: None,
+            sample: "n = 0 evaluations in this period".into(),
+            not_reliable: false,
+            failures: Vec::new(),
+            href,
+        }));
+    };
+    let failures = numbers
+        .failures
+        .iter()
+        .filter(|f| f.failed > 0)
+        .take(3)
+        .map(|f| format!("{}: failed {} of {}", f.criterion_id, f.failed, f.applicable))
+        .collect();
+    Ok(Some(QaPanel {
+        value: format!("{:.1}", summary.mean),
+        interval: summary
+            .lower
+            .zip(summary.upper)
+            .map(|(low, high)| format!("95% confidence interval {low:.1}–{high:.1}")),
+        sample: format!("n = {} evaluations", thousands(summary.n as u64)),
+        not_reliable: !summary.reliable,
+        failures,
+        href,
+    }))
 }
 
 fn weekly_csv(head: &Heading, tiles: &[Tile], period: Period) -> Response {
