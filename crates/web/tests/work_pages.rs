@@ -107,3 +107,18 @@ async fn the_work_api_creates_lists_by_reach_and_pulls() {
     let teams_of_agent = people::team_ids_on(&app.db, agent, common::TODAY).await.unwrap();
     assert!(!teams_of_agent.is_empty());
 }
+
+#[tokio::test]
+async fn the_fairness_view_shows_each_persons_qa_score_beside_their_stretch_work() {
+    let app = TestApp::demo().await;
+    let agent = app.caller(Role::Agent).await;
+    let me = agent.user.person_id.unwrap();
+    let team = people::team_ids_on(&app.db, me, common::TODAY).await.unwrap()[0];
+    let leader_person = teams::get(&app.db, team, common::TODAY).await.unwrap().leader_id.unwrap();
+    let leader_email = people::get(&app.db, leader_person).await.unwrap().email;
+    let leader = app.caller_for(accounts::by_email(&app.db, &leader_email).await.unwrap().unwrap()).await;
+    let page = app.get(&format!("/work/fairness?team={team}&from=2025-11-01&to=2026-03-02"), Some(&leader)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains(r#"<th scope="col">QA score</th>"#), "the QA column is shown to a leader");
+    assert!(page.body.contains("(n = "), "someone in the demo team has evaluations in the period");
+}

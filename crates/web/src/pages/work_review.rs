@@ -64,6 +64,8 @@ struct FairnessPage {
     from: String,
     to: String,
     people: Vec<PersonWork>,
+    /// Each person's QA score in the period, when the caller may see evaluations.
+    qa: Option<std::collections::HashMap<i64, String>>,
     error: Option<String>,
 }
 
@@ -74,6 +76,10 @@ impl FairnessPage {
 
     fn percent(&self, share: &f64) -> String {
         format!("{:.0}%", share * 100.0)
+    }
+
+    fn qa_of(&self, person_id: &i64) -> String {
+        self.qa.as_ref().and_then(|qa| qa.get(person_id).cloned()).unwrap_or_else(|| "no evaluations".to_string())
     }
 }
 
@@ -107,6 +113,7 @@ pub async fn fairness_view(
         (Err(e), _) | (_, Err(e)) => (default_from, today, Some(e.message)),
     };
     let people = fairness::period(&state.db, team.id, from, to, &state.time_zone()).await?;
+    let qa = qa_scores(&state, &session, &people, from, to).await?;
     render(&FairnessPage {
         layout: Layout::new(&session, format!("Fairness: {}", team.name), "/work"),
         teams,
@@ -114,6 +121,37 @@ pub async fn fairness_view(
         from: from.to_string(),
         to: to.to_string(),
         people,
+        qa,
         error,
     })
+}
+
+/// Each person's QA score over the period ("72.5 (n = 6, not yet reliable)"),
+/// so development can be judged beside the stretch work taken; `None` when
+/// the caller may not see evaluations.
+async fn qa_scores(
+    state: &AppState,
+    session: &Session,
+    people: &[PersonWork],
+    from: jiff::civil::Date,
+    to: jiff::civil::Date,
+) -> Result<Option<std::collections::HashMap<i64, String>>, PageError> {
+    if session.access(Action::ViewEvaluations) == crewdeck_core::auth::policy::Access::None {
+        return Ok(None);
+    }
+    let ids: Vec<i64> = people.iter().map(|p| p.person_id).collect();
+    let seconds = |day: jiff::civil::Date| day.to_zoned(state.time_zone()).map_or(0, |z| z.timestamp().as_second());
+    let end = to.checked_add(1.day()).unwrap_or(to);
+    let numbers = crewdeck_store::quality::numbers::numbers(&state.db, Some(&ids), seconds(from), seconds(end)).await?;
+    Ok(Some(
+        numbers
+            .agents
+            .into_iter()
+            .filter_map(|a| {
+                let s = a.summary?;
+                let caveat = if s.reliable { "" } else { ", not yet reliable" };
+                Some((a.person_id, format!("{:.1} (n = {}{caveat})", s.mean, s.n)))
+            })
+            .collect(),
+    ))
 }
