@@ -37,6 +37,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "imports", include_str!("../migrations/0004_imports.sql")),
     // area: quality
     (5, "quality", include_str!("../migrations/0005_quality.sql")),
+    (11, "quality_precision", include_str!("../migrations/0011_quality_precision.sql")),
     // area: allocation
     (6, "allocation", include_str!("../migrations/0006_allocation.sql")),
     // area: staffing

@@ -277,6 +277,7 @@ async fn draw_is_reproducible_and_fills_queues(db: &TestDb) {
             top_up_low_csat: 0,
             top_up_complaint: 0,
             top_up_new_starter: 0,
+            precision_margin: None,
         },
         now(),
     )
@@ -292,6 +293,7 @@ async fn draw_is_reproducible_and_fills_queues(db: &TestDb) {
             top_up_low_csat: 0,
             top_up_complaint: 0,
             top_up_new_starter: 0,
+            precision_margin: None,
         },
         now(),
     )
@@ -338,6 +340,39 @@ async fn draw_is_reproducible_and_fills_queues(db: &TestDb) {
     assert!(evaluations::create(db, &actor("Lee"), Some(w.lead), &input, now()).await.is_err(), "done once only");
     let audit = audit_actions(db).await;
     assert!(audit.iter().any(|(_, a, s)| a == "sampling.draw" && s.contains("seed 42")));
+}
+
+async fn a_precision_plan_draws_enough_for_the_target_margin(db: &TestDb) {
+    let w = world(db).await;
+    let plan = |margin: f64| sampling::PlanInput {
+        team_id: w.team,
+        scorecard_id: w.card,
+        per_agent_weekly: 1,
+        top_up_low_csat: 0,
+        top_up_complaint: 0,
+        top_up_new_starter: 0,
+        precision_margin: Some(margin),
+    };
+    let bad = sampling::create_plan(db, &actor("Lee"), plan(0.1), now()).await;
+    assert!(matches!(bad, Err(StoreError::Invalid(_))), "a margin under half a point is refused");
+    // ±100 points: two evaluations (the floor) leave t(0.975, 1)·15/√2 ≈ 135
+    // points of doubt, three bring it to 37, so three each.
+    let loose = sampling::create_plan(db, &actor("Lee"), plan(100.0), now()).await.expect("plan");
+    assert_eq!(sampling::plans(db).await.expect("plans")[0].precision_margin, Some(100.0));
+    let drawn =
+        sampling::draw(db, &actor("Lee"), loose, date(2026, 1, 1), date(2026, 1, 14), 7, &[w.lead, w.ops], now())
+            .await
+            .expect("draw");
+    assert_eq!(drawn.queued, 6);
+    // ±2 points with no history (assumed spread 15) needs 217 each: every
+    // contact is drawn, and both agents are reported short.
+    let tight = sampling::create_plan(db, &actor("Lee"), plan(2.0), now()).await.expect("plan");
+    let drawn =
+        sampling::draw(db, &actor("Lee"), tight, date(2026, 1, 1), date(2026, 1, 14), 7, &[w.lead, w.ops], now())
+            .await
+            .expect("draw");
+    assert_eq!(drawn.queued, 8);
+    assert_eq!(drawn.short.len(), 2);
 }
 
 async fn calibration_is_blind_until_revealed(db: &TestDb) {
@@ -394,6 +429,7 @@ both_backends!(
     evaluation_scores_and_is_audited,
     upheld_dispute_changes_the_score,
     draw_is_reproducible_and_fills_queues,
+    a_precision_plan_draws_enough_for_the_target_margin,
     calibration_is_blind_until_revealed,
     numbers_flag_small_samples,
 );

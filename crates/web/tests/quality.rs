@@ -135,3 +135,33 @@ async fn spot_check_dispute_and_uphold_change_the_score() {
     assert!(audit.body.contains("dispute.upheld"), "the audit trail shows the change");
     assert!(audit.body.contains(&ops.user.name), "and who made it");
 }
+
+#[tokio::test]
+async fn a_sampling_plan_can_target_a_precision_and_a_bad_margin_is_named() {
+    let app = TestApp::demo().await;
+    let ops = app.caller(Role::OpsManager).await;
+    let team = teams::list(&app.db, common::TODAY).await.expect("teams")[0].id.to_string();
+    let card = sampling::plans(&app.db).await.expect("plans")[0].scorecard_id.to_string();
+    let form = |margin: &'static str| {
+        [
+            ("team_id", team.as_str()),
+            ("scorecard_id", card.as_str()),
+            ("per_agent_weekly", "1"),
+            ("top_up_low_csat", "0"),
+            ("top_up_complaint", "0"),
+            ("top_up_new_starter", "0"),
+            ("precision_margin", margin),
+        ]
+    };
+    let before = sampling::plans(&app.db).await.expect("plans").len();
+    let refused = app.post_form("/quality/sampling/plans", &ops, &form("lots")).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(refused.body.contains("margin in points"), "the field is named: {}", refused.body);
+    let saved = app.post_form("/quality/sampling/plans", &ops, &form("4")).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let plans = sampling::plans(&app.db).await.expect("plans");
+    assert_eq!(plans.len(), before + 1);
+    assert_eq!(plans[0].precision_margin, Some(4.0));
+    let page = app.get("/quality/sampling", Some(&ops)).await;
+    assert!(page.body.contains("known within ±4 points"), "the plan's precision target is shown");
+}

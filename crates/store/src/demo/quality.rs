@@ -329,6 +329,7 @@ pub async fn seed(db: &Db, system: &Actor, seed: u64, today: Date, now: Timestam
                 top_up_low_csat: 1,
                 top_up_complaint: 0,
                 top_up_new_starter: 1,
+                precision_margin: None,
             },
             now,
         )
@@ -336,6 +337,24 @@ pub async fn seed(db: &Db, system: &Actor, seed: u64, today: Date, now: Timestam
         let from = today.checked_sub(7.days()).map_err(invalid)?;
         sampling::draw(db, system, plan, from, today.checked_sub(1.day()).map_err(invalid)?, seed, &[leader], now)
             .await?;
+    }
+    // The second team samples for precision: each agent's QA mean within ±5.
+    if let Some(team) = team_list.get(1) {
+        sampling::create_plan(
+            db,
+            system,
+            sampling::PlanInput {
+                team_id: team.id,
+                scorecard_id: call,
+                per_agent_weekly: 1,
+                top_up_low_csat: 1,
+                top_up_complaint: 1,
+                top_up_new_starter: 1,
+                precision_margin: Some(5.0),
+            },
+            now,
+        )
+        .await?;
     }
     Ok(())
 }

@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 
 use crewdeck_core::kpi::Channel;
 use crewdeck_core::quality::{
-    Contact, PickReason, Population, Quota, RiskFlag, SamplingPlan, assign_evaluators, draw_sample,
+    AgentHistory, Contact, Margin, PickReason, Population, Quota, RiskFlag, SamplingPlan, assign_evaluators,
+    draw_sample,
 };
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
@@ -39,10 +40,13 @@ pub struct Plan {
     pub top_up_complaint: i64,
     /// Extra contacts per new starter (first 90 days).
     pub top_up_new_starter: i64,
+    /// When set, each agent gets enough contacts for their QA mean to be
+    /// known within ± this many points, and `per_agent_weekly` is the least.
+    pub precision_margin: Option<f64>,
 }
 
 /// A plan as entered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PlanInput {
     /// The team.
     pub team_id: i64,
@@ -56,6 +60,8 @@ pub struct PlanInput {
     pub top_up_complaint: i64,
     /// New-starter top-up, 0 to 20.
     pub top_up_new_starter: i64,
+    /// A precision target in QA points (0.5 to 100), or `None` for a quota.
+    pub precision_margin: Option<f64>,
 }
 
 /// Records a team's sampling plan.
@@ -76,6 +82,11 @@ pub async fn create_plan(db: &Db, actor: &Actor, input: PlanInput, now: Timestam
             errors.push(crewdeck_core::fields::FieldError::new(field, "Enter a top-up from 0 to 20."));
         }
     }
+    if let Some(points) = input.precision_margin
+        && let Err(e) = Margin::parse("precision_margin", points)
+    {
+        errors.push(e);
+    }
     if !errors.is_empty() {
         return Err(errors.into());
     }
@@ -90,7 +101,8 @@ pub async fn create_plan(db: &Db, actor: &Actor, input: PlanInput, now: Timestam
     }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO qa_sampling_plans (team_id, scorecard_id, per_agent_weekly, top_up_low_csat, top_up_complaint, \
-         top_up_new_starter, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+         top_up_new_starter, precision_margin, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(input.team_id)
     .bind(input.scorecard_id)
@@ -98,6 +110,7 @@ pub async fn create_plan(db: &Db, actor: &Actor, input: PlanInput, now: Timestam
     .bind(input.top_up_low_csat)
     .bind(input.top_up_complaint)
     .bind(input.top_up_new_starter)
+    .bind(input.precision_margin)
     .bind(&actor.label)
     .bind(now.as_second())
     .fetch_one(&mut *tx)
@@ -107,7 +120,10 @@ pub async fn create_plan(db: &Db, actor: &Actor, input: PlanInput, now: Timestam
         actor,
         "sampling_plan.create",
         &format!("team:{}", input.team_id),
-        &format!("{} per agent per week", input.per_agent_weekly),
+        &match input.precision_margin {
+            Some(points) => format!("each agent within ±{points} points, at least {} per week", input.per_agent_weekly),
+            None => format!("{} per agent per week", input.per_agent_weekly),
+        },
         now,
     )
     .await?;
@@ -119,7 +135,7 @@ pub async fn create_plan(db: &Db, actor: &Actor, input: PlanInput, now: Timestam
 pub async fn plans(db: &Db) -> StoreResult<Vec<Plan>> {
     let rows = sqlx::query(
         "SELECT p.id, p.team_id, t.name AS team_name, p.scorecard_id, p.per_agent_weekly, p.top_up_low_csat, \
-         p.top_up_complaint, p.top_up_new_starter FROM qa_sampling_plans p JOIN teams t ON t.id = p.team_id \
+         p.top_up_complaint, p.top_up_new_starter, p.precision_margin FROM qa_sampling_plans p JOIN teams t ON t.id = p.team_id \
          ORDER BY p.id DESC",
     )
     .fetch_all(db.pool())
@@ -135,6 +151,7 @@ pub async fn plans(db: &Db) -> StoreResult<Vec<Plan>> {
                 top_up_low_csat: r.try_get("top_up_low_csat")?,
                 top_up_complaint: r.try_get("top_up_complaint")?,
                 top_up_new_starter: r.try_get("top_up_new_starter")?,
+                precision_margin: r.try_get("precision_margin")?,
             })
         })
         .collect()
@@ -234,8 +251,22 @@ pub async fn draw(
         });
     }
     let population = Population::new(contacts)?;
-    let quota = u32::try_from(plan.per_agent_weekly * weeks).unwrap_or(u32::MAX);
-    let core_plan = SamplingPlan::new(start, end, Quota::PerAgent(quota))?
+    let least = u32::try_from(plan.per_agent_weekly * weeks).unwrap_or(u32::MAX);
+    let quota = match plan.precision_margin {
+        None => Quota::PerAgent(least),
+        Some(points) => Quota::Precision {
+            margin: Margin::parse("precision_margin", points)?,
+            minimum: least,
+            assumed_sd: ASSUMED_SD,
+        },
+    };
+    let mut core_plan = SamplingPlan::new(start, end, quota)?;
+    if plan.precision_margin.is_some() {
+        for (person, history) in precision_history(db, &team, start, end).await? {
+            core_plan = core_plan.with_history(person.to_string(), history);
+        }
+    }
+    let core_plan = core_plan
         .with_top_up(RiskFlag::LowCsat, u32::try_from(plan.top_up_low_csat).unwrap_or(0))
         .with_top_up(RiskFlag::Complaint, u32::try_from(plan.top_up_complaint).unwrap_or(0))
         .with_top_up(RiskFlag::NewStarter, u32::try_from(plan.top_up_new_starter).unwrap_or(0));
@@ -290,6 +321,37 @@ pub async fn draw(
         queued: assigned.len(),
         short: sample.shortfalls.into_iter().map(|s| s.agent).collect(),
     })
+}
+
+/// The spread assumed for an agent with fewer than two evaluations in the
+/// last 90 days: QA scores on a 0–100 scale commonly vary by about 15 points.
+const ASSUMED_SD: f64 = 15.0;
+
+/// Each team member's observed spread (their evaluations over the 90 days
+/// before the period ends) and the evaluations they already have in it.
+async fn precision_history(
+    db: &Db,
+    team: &std::collections::BTreeMap<i64, bool>,
+    start: Timestamp,
+    end: Timestamp,
+) -> StoreResult<Vec<(i64, AgentHistory)>> {
+    let people: Vec<i64> = team.keys().copied().collect();
+    let lookback = end.as_second() - 90 * 24 * 3600;
+    let spread = super::numbers::numbers(db, Some(&people), lookback, end.as_second()).await?;
+    let within = super::numbers::numbers(db, Some(&people), start.as_second(), end.as_second()).await?;
+    Ok(people
+        .into_iter()
+        .map(|person| {
+            let observed_sd = spread.agents.iter().find(|a| a.person_id == person).and_then(|a| a.summary?.sd);
+            let evaluated = within
+                .agents
+                .iter()
+                .find(|a| a.person_id == person)
+                .and_then(|a| a.summary.map(|s| u32::try_from(s.n).unwrap_or(u32::MAX)))
+                .unwrap_or(0);
+            (person, AgentHistory { observed_sd, evaluated })
+        })
+        .collect())
 }
 
 fn risk_label(flag: RiskFlag) -> &'static str {

@@ -107,6 +107,8 @@ pub struct PlanForm {
     top_up_complaint: String,
     #[serde(default)]
     top_up_new_starter: String,
+    #[serde(default)]
+    precision_margin: String,
 }
 
 /// `POST /quality/sampling/plans`.
@@ -122,6 +124,12 @@ pub async fn create_plan(
         top_up_low_csat: number("top_up_low_csat", &form.top_up_low_csat)?,
         top_up_complaint: number("top_up_complaint", &form.top_up_complaint)?,
         top_up_new_starter: number("top_up_new_starter", &form.top_up_new_starter)?,
+        precision_margin: match form.precision_margin.trim() {
+            "" => None,
+            text => Some(text.parse().map_err(|_| {
+                StoreError::field("precision_margin", "Enter the margin in points, such as 5, or leave it empty.")
+            })?),
+        },
     };
     if !team_in_reach(&session, input.team_id) {
         return Err(PageError::Forbidden);
