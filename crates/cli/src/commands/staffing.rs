@@ -4,9 +4,10 @@
 //! Every decimal flag is taken as text and parsed exactly, so that the occupancy
 //! cap and the shrinkage ceiling are decided on the digits as typed. Nothing is
 //! written to stdout until every interval has been computed, so bad input never
-//! leaves half an answer behind; the answer is then written through one buffer,
-//! serialising row by row (a batch can be tens of thousands of rows).
+//! leaves half an answer behind. A batch's JSON is encoded into memory as each
+//! row is computed (no list of rows is kept) and written out in one go at the end.
 
+mod json;
 mod report;
 
 use std::io::{BufWriter, Write};
@@ -17,7 +18,7 @@ use crewdeck_core::staffing::{
     ChainTooLarge, Decimal, IntervalLength, IntervalLoad, Model, OccupancyCap, PositiveSeconds, ServiceLevelTarget,
     Shrinkage, StaffingPlan, StaffingRequest, Targets, plan,
 };
-use serde::{Serialize, Serializer};
+use json::{JsonArray, JsonRow};
 
 use crate::error::{CliError, CliResult};
 
@@ -76,34 +77,6 @@ pub(crate) struct Row {
     plan: StaffingPlan,
 }
 
-/// The contract's JSON object for one interval.
-#[derive(Debug, Serialize)]
-struct JsonRow<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    interval_start: Option<&'a str>,
-    model: &'static str,
-    traffic_erlangs: Option<f64>,
-    agents: u32,
-    scheduled_agents: u64,
-    service_level: Option<f64>,
-    asa_seconds: Option<f64>,
-    occupancy: Option<f64>,
-    probability_of_wait: Option<f64>,
-    /// Absent under Erlang C; a number (or null if not computable) under Erlang A.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    abandon_rate: Option<Option<f64>>,
-}
-
-/// Every row of a batch as a JSON array, serialised one row at a time rather
-/// than collected first.
-struct JsonRows<'a>(&'a [Row]);
-
-impl Serialize for JsonRows<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(json_row))
-    }
-}
-
 /// Runs the command, writing the answer to `out`.
 pub fn run(args: &StaffingArgs, out: &mut dyn Write) -> CliResult {
     let settings = settings(args)?;
@@ -115,18 +88,25 @@ pub fn run(args: &StaffingArgs, out: &mut dyn Write) -> CliResult {
         None => {
             let row = single(args, &settings)?;
             if args.json {
-                write_json(&mut out, &json_row(&row))?
+                write_json(&mut out, &json::single(&json_row(&row)))?
             } else {
                 report::single(&mut out, &row).map_err(write_failed)?
             }
         }
+        Some(path) if args.json => {
+            // Each row is encoded as soon as it is computed, into memory.
+            let mut array = JsonArray::default();
+            batch(path, &settings, |start, row| {
+                let mut object = json_row(&row);
+                object.interval_start = Some(start);
+                array.push(&object);
+            })?;
+            write_json(&mut out, &array.finish())?
+        }
         Some(path) => {
-            let rows = batch(path, &settings)?;
-            if args.json {
-                write_json(&mut out, &JsonRows(&rows))?
-            } else {
-                report::batch(&mut out, &rows, &settings.model).map_err(write_failed)?
-            }
+            let mut rows = Vec::new();
+            batch(path, &settings, |start, row| rows.push(Row { interval_start: Some(start.to_string()), ..row }))?;
+            report::batch(&mut out, &rows, &settings.model).map_err(write_failed)?
         }
     }
     out.flush().map_err(write_failed)
@@ -186,7 +166,10 @@ fn single(args: &StaffingArgs, settings: &Settings) -> Result<Row, CliError> {
     compute(None, volume, aht, load, settings).map_err(|e| CliError::input(too_large(&e)))
 }
 
-fn batch(path: &Path, settings: &Settings) -> Result<Vec<Row>, CliError> {
+/// Computes every interval of the batch file at `path` in order, handing each to
+/// `each` with its start time as given (the row's own is left empty, so that
+/// nothing is copied that the caller does not keep); stops at the first bad row.
+fn batch(path: &Path, settings: &Settings, mut each: impl FnMut(&str, Row)) -> Result<(), CliError> {
     let file = path.display();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -201,7 +184,6 @@ fn batch(path: &Path, settings: &Settings) -> Result<Vec<Row>, CliError> {
             header.iter().collect::<Vec<_>>().join(",")
         )));
     }
-    let mut rows = Vec::new();
     // One record, refilled per line, instead of a fresh one per row.
     let mut record = csv::StringRecord::new();
     loop {
@@ -227,11 +209,11 @@ fn batch(path: &Path, settings: &Settings) -> Result<Vec<Row>, CliError> {
         let volume = Decimal::parse("volume", record.get(1).unwrap_or("")).map_err(at_line)?;
         let aht = Decimal::parse("aht_seconds", record.get(2).unwrap_or("")).map_err(at_line)?;
         let load = IntervalLoad::new("volume", volume, aht, settings.length).map_err(at_line)?;
-        let row = compute(Some(start.to_string()), volume, aht, load, settings)
+        let row = compute(None, volume, aht, load, settings)
             .map_err(|e| CliError::input(format!("{file}, line {line}: {}", too_large(&e))))?;
-        rows.push(row);
+        each(start, row);
     }
-    Ok(rows)
+    Ok(())
 }
 
 fn compute(
@@ -272,14 +254,9 @@ fn json_row(row: &Row) -> JsonRow<'_> {
     }
 }
 
-fn write_json(out: &mut impl Write, value: &impl Serialize) -> CliResult {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(|e| {
-        if e.is_io() {
-            write_failed(e.into())
-        } else {
-            CliError::Failure(anyhow::Error::new(e).context("could not encode the answer as JSON"))
-        }
-    })?;
+/// Writes an encoded JSON document and the newline that ends it.
+fn write_json(out: &mut impl Write, document: &[u8]) -> CliResult {
+    out.write_all(document).map_err(write_failed)?;
     out.write_all(b"\n").map_err(write_failed)
 }
 
