@@ -4,8 +4,8 @@
 //! Every decimal flag is taken as text and parsed exactly, so that the occupancy
 //! cap and the shrinkage ceiling are decided on the digits as typed. Nothing is
 //! written to stdout until every interval has been computed, so bad input never
-//! leaves half an answer behind. A batch's JSON is encoded into memory as each
-//! row is computed (no list of rows is kept) and written out in one go at the end.
+//! leaves half an answer behind. A batch's rows are held compactly until the last
+//! is computed, then encoded and written in 64 KiB pieces.
 
 mod json;
 mod report;
@@ -18,7 +18,10 @@ use crewdeck_core::staffing::{
     ChainTooLarge, Decimal, IntervalLength, IntervalLoad, Model, OccupancyCap, PositiveSeconds, ServiceLevelTarget,
     Shrinkage, StaffingPlan, StaffingRequest, Targets, plan,
 };
-use json::{JsonArray, JsonRow};
+use json::{Figures, JsonArray, JsonRow};
+
+/// How much encoded JSON is gathered before it is handed to the writer.
+const CHUNK: usize = 1 << 16;
 
 use crate::error::{CliError, CliResult};
 
@@ -94,17 +97,24 @@ pub fn run(args: &StaffingArgs, out: &mut dyn Write) -> CliResult {
             }
         }
         Some(path) if args.json => {
-            // Each row is encoded as soon as it is computed, into memory.
-            // About ten bytes of answer per byte of input (a 30-byte row becomes a
-            // 300-byte object): reserved once rather than regrown and copied.
-            let input_bytes = std::fs::metadata(path).map_or(0, |m| m.len());
-            let mut array =
-                JsonArray::with_capacity(usize::try_from(input_bytes.saturating_mul(10)).unwrap_or(0).min(1 << 30));
+            // Every row is computed before any is encoded (the contract's
+            // all-or-nothing rule), but held compactly: start times in one string,
+            // figures in a flat list. Encoding then goes out in 64 KiB pieces.
+            let (mut starts, mut ends, mut figures) = (String::new(), Vec::new(), Vec::new());
             batch(path, &settings, |start, row| {
-                let mut object = json_row(&row);
-                object.interval_start = Some(start);
-                array.push(&object);
+                starts.push_str(start);
+                ends.push(starts.len());
+                figures.push(Figures::keep(&json_row(&row)));
             })?;
+            let mut array = JsonArray::with_capacity(CHUNK + 1024);
+            let mut begin = 0;
+            for (end, kept) in ends.into_iter().zip(&figures) {
+                array.push(&kept.row(&starts[begin..end]));
+                begin = end;
+                if array.pending() >= CHUNK {
+                    array.drain_to(&mut out).map_err(write_failed)?;
+                }
+            }
             write_json(&mut out, &array.finish())?
         }
         Some(path) => {

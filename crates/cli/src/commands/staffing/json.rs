@@ -129,6 +129,61 @@ impl JsonRow<'_> {
     }
 }
 
+/// One interval's figures held compactly between computing and encoding.
+///
+/// A `null` number is held as NaN: serde_json writes `null` for a NaN, just as
+/// it does for `None`, so nothing is lost. A batch keeps 33,600 of these rather
+/// than their 10 MB of text, which spares the page faults of the larger buffer.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Figures {
+    model: &'static str,
+    traffic_erlangs: f64,
+    service_level: f64,
+    asa_seconds: f64,
+    occupancy: f64,
+    probability_of_wait: f64,
+    /// Meaningful only when `with_abandon_rate`.
+    abandon_rate: f64,
+    scheduled_agents: u64,
+    agents: u32,
+    with_abandon_rate: bool,
+}
+
+impl Figures {
+    /// Keeps `row`'s figures (its start time is held apart).
+    pub(super) fn keep(row: &JsonRow<'_>) -> Self {
+        let number = |value: Option<f64>| value.unwrap_or(f64::NAN);
+        Self {
+            model: row.model,
+            traffic_erlangs: number(row.traffic_erlangs),
+            service_level: number(row.service_level),
+            asa_seconds: number(row.asa_seconds),
+            occupancy: number(row.occupancy),
+            probability_of_wait: number(row.probability_of_wait),
+            abandon_rate: number(row.abandon_rate.flatten()),
+            scheduled_agents: row.scheduled_agents,
+            agents: row.agents,
+            with_abandon_rate: row.abandon_rate.is_some(),
+        }
+    }
+
+    /// The object to encode, starting at `interval_start`.
+    pub(super) fn row<'a>(&self, interval_start: &'a str) -> JsonRow<'a> {
+        JsonRow {
+            interval_start: Some(interval_start),
+            model: self.model,
+            traffic_erlangs: Some(self.traffic_erlangs),
+            agents: self.agents,
+            scheduled_agents: self.scheduled_agents,
+            service_level: Some(self.service_level),
+            asa_seconds: Some(self.asa_seconds),
+            occupancy: Some(self.occupancy),
+            probability_of_wait: Some(self.probability_of_wait),
+            abandon_rate: self.with_abandon_rate.then_some(Some(self.abandon_rate)),
+        }
+    }
+}
+
 /// A pretty-printed JSON array of interval objects, built row by row.
 #[derive(Debug)]
 pub(super) struct JsonArray {
@@ -142,6 +197,19 @@ impl JsonArray {
     /// copied over and over as the buffer grows.
     pub(super) fn with_capacity(bytes: usize) -> Self {
         Self { out: Vec::with_capacity(bytes), rows: 0, keys: Keys::new(4) }
+    }
+
+    /// The bytes encoded so far and not yet taken.
+    pub(super) fn pending(&self) -> usize {
+        self.out.len()
+    }
+
+    /// Writes the bytes encoded so far to `out` and forgets them, so that a long
+    /// array goes out through one small buffer.
+    pub(super) fn drain_to(&mut self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        out.write_all(&self.out)?;
+        self.out.clear();
+        Ok(())
     }
 
     /// Appends one interval's object.
@@ -196,6 +264,30 @@ mod tests {
             let expected = serde_json::to_string_pretty(&row).expect("serialises");
             assert_eq!(String::from_utf8(single(&row)).expect("UTF-8"), expected);
         }
+    }
+
+    #[test]
+    fn kept_figures_encode_as_the_row_did() {
+        for row in rows().into_iter().filter(|r| r.interval_start.is_some()) {
+            let start = row.interval_start.unwrap_or_default();
+            let kept = Figures::keep(&row).row(start);
+            assert_eq!(single(&kept), single(&row));
+        }
+    }
+
+    #[test]
+    fn a_drained_array_is_the_whole_array() {
+        let all = rows();
+        let (mut whole, mut drained) = (JsonArray::with_capacity(0), JsonArray::with_capacity(0));
+        let mut written = Vec::new();
+        for row in &all {
+            whole.push(row);
+            drained.push(row);
+            drained.drain_to(&mut written).expect("a Vec takes every byte");
+            assert_eq!(drained.pending(), 0);
+        }
+        written.extend_from_slice(&drained.finish());
+        assert_eq!(written, whole.finish());
     }
 
     #[test]
