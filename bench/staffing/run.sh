@@ -59,9 +59,10 @@ python3 - "$WORK/hyperfine.json" <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
 by = {r["command"]: r for r in results}
-py = by["pyworkforce ErlangC.required_positions"]["mean"]
+py = by["pyworkforce ErlangC.required_positions"]
 for r in results:
-    print(f"{r['command']}: mean {r['mean']:.3f} s (± {r['stddev']:.3f}), "
-          f"min {r['min']:.3f} s; pyworkforce / this = {py / r['mean']:.1f}x")
+    print(f"{r['command']}: median {r['median']:.3f} s, mean {r['mean']:.3f} s (± {r['stddev']:.3f}), "
+          f"min {r['min']:.3f} s; pyworkforce / this = {py['median'] / r['median']:.1f}x (medians), "
+          f"{py['mean'] / r['mean']:.1f}x (means)")
 PY
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"

@@ -74,6 +74,13 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `staffing` is pure computation: it neither logs nor touches a database,
+    // so it runs before the logger and the async runtime are set up. A batch
+    // run is timed as a whole process, and those two are most of its start-up.
+    if let Command::Staffing(args) = &cli.command {
+        config::warn_unknown_env();
+        return finish(run_staffing(&cli, args));
+    }
     init_logging();
     config::warn_unknown_env();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -83,15 +90,26 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let result =
-        runtime.block_on(run(cli)).and_then(|()| std::io::stdout().flush().map_err(|e| CliError::Failure(e.into())));
-    match result {
+    finish(runtime.block_on(run(cli)))
+}
+
+/// Flushes stdout and turns the outcome into the exit code, printing any error.
+fn finish(result: CliResult) -> ExitCode {
+    match result.and_then(|()| std::io::stdout().flush().map_err(|e| CliError::Failure(e.into()))) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             e.exit_code()
         }
     }
+}
+
+/// `crewdeck staffing`, outside the runtime. The configuration file is still
+/// read, so that a broken one is reported as it is for every other command.
+fn run_staffing(cli: &Cli, args: &commands::staffing::StaffingArgs) -> CliResult {
+    config::load_file(cli.config.as_deref())?;
+    let mut stdout = std::io::stdout().lock();
+    commands::staffing::run(args, &mut stdout)
 }
 
 fn init_logging() {
@@ -177,6 +195,7 @@ async fn run(cli: Cli) -> CliResult {
             let db = open_database(&cli, &file).await?;
             commands::kpi::run(args, &db, out).await
         }
+        // Handled in `main`, before the runtime starts.
         Command::Staffing(args) => commands::staffing::run(args, out),
         // area: kpi
         // area: imports

@@ -4,9 +4,10 @@
 //! Every decimal flag is taken as text and parsed exactly, so that the occupancy
 //! cap and the shrinkage ceiling are decided on the digits as typed. Nothing is
 //! written to stdout until every interval has been computed, so bad input never
-//! leaves half an answer behind; the answer is then written through one buffer,
-//! serialising row by row (a batch can be tens of thousands of rows).
+//! leaves half an answer behind. A batch's rows are held compactly until the last
+//! is computed, then encoded and written in 64 KiB pieces.
 
+mod json;
 mod report;
 
 use std::io::{BufWriter, Write};
@@ -17,7 +18,10 @@ use crewdeck_core::staffing::{
     ChainTooLarge, Decimal, IntervalLength, IntervalLoad, Model, OccupancyCap, PositiveSeconds, ServiceLevelTarget,
     Shrinkage, StaffingPlan, StaffingRequest, Targets, plan,
 };
-use serde::{Serialize, Serializer};
+use json::{Figures, JsonArray, JsonRow};
+
+/// How much encoded JSON is gathered before it is handed to the writer.
+const CHUNK: usize = 1 << 16;
 
 use crate::error::{CliError, CliResult};
 
@@ -76,34 +80,6 @@ pub(crate) struct Row {
     plan: StaffingPlan,
 }
 
-/// The contract's JSON object for one interval.
-#[derive(Debug, Serialize)]
-struct JsonRow<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    interval_start: Option<&'a str>,
-    model: &'static str,
-    traffic_erlangs: Option<f64>,
-    agents: u32,
-    scheduled_agents: u64,
-    service_level: Option<f64>,
-    asa_seconds: Option<f64>,
-    occupancy: Option<f64>,
-    probability_of_wait: Option<f64>,
-    /// Absent under Erlang C; a number (or null if not computable) under Erlang A.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    abandon_rate: Option<Option<f64>>,
-}
-
-/// Every row of a batch as a JSON array, serialised one row at a time rather
-/// than collected first.
-struct JsonRows<'a>(&'a [Row]);
-
-impl Serialize for JsonRows<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(json_row))
-    }
-}
-
 /// Runs the command, writing the answer to `out`.
 pub fn run(args: &StaffingArgs, out: &mut dyn Write) -> CliResult {
     let settings = settings(args)?;
@@ -115,18 +91,36 @@ pub fn run(args: &StaffingArgs, out: &mut dyn Write) -> CliResult {
         None => {
             let row = single(args, &settings)?;
             if args.json {
-                write_json(&mut out, &json_row(&row))?
+                write_json(&mut out, &json::single(&json_row(&row)))?
             } else {
                 report::single(&mut out, &row).map_err(write_failed)?
             }
         }
-        Some(path) => {
-            let rows = batch(path, &settings)?;
-            if args.json {
-                write_json(&mut out, &JsonRows(&rows))?
-            } else {
-                report::batch(&mut out, &rows, &settings.model).map_err(write_failed)?
+        Some(path) if args.json => {
+            // Every row is computed before any is encoded (the contract's
+            // all-or-nothing rule), but held compactly: start times in one string,
+            // figures in a flat list. Encoding then goes out in 64 KiB pieces.
+            let (mut starts, mut ends, mut figures) = (String::new(), Vec::new(), Vec::new());
+            batch(path, &settings, |start, row| {
+                starts.push_str(start);
+                ends.push(starts.len());
+                figures.push(Figures::keep(&json_row(&row)));
+            })?;
+            let mut array = JsonArray::with_capacity(CHUNK + 1024);
+            let mut begin = 0;
+            for (end, kept) in ends.into_iter().zip(&figures) {
+                array.push(&kept.row(&starts[begin..end]));
+                begin = end;
+                if array.pending() >= CHUNK {
+                    array.drain_to(&mut out).map_err(write_failed)?;
+                }
             }
+            write_json(&mut out, &array.finish())?
+        }
+        Some(path) => {
+            let mut rows = Vec::new();
+            batch(path, &settings, |start, row| rows.push(Row { interval_start: Some(start.to_string()), ..row }))?;
+            report::batch(&mut out, &rows, &settings.model).map_err(write_failed)?
         }
     }
     out.flush().map_err(write_failed)
@@ -186,7 +180,10 @@ fn single(args: &StaffingArgs, settings: &Settings) -> Result<Row, CliError> {
     compute(None, volume, aht, load, settings).map_err(|e| CliError::input(too_large(&e)))
 }
 
-fn batch(path: &Path, settings: &Settings) -> Result<Vec<Row>, CliError> {
+/// Computes every interval of the batch file at `path` in order, handing each to
+/// `each` with its start time as given (the row's own is left empty, so that
+/// nothing is copied that the caller does not keep); stops at the first bad row.
+fn batch(path: &Path, settings: &Settings, mut each: impl FnMut(&str, Row)) -> Result<(), CliError> {
     let file = path.display();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -201,7 +198,6 @@ fn batch(path: &Path, settings: &Settings) -> Result<Vec<Row>, CliError> {
             header.iter().collect::<Vec<_>>().join(",")
         )));
     }
-    let mut rows = Vec::new();
     // One record, refilled per line, instead of a fresh one per row.
     let mut record = csv::StringRecord::new();
     loop {
@@ -227,11 +223,11 @@ fn batch(path: &Path, settings: &Settings) -> Result<Vec<Row>, CliError> {
         let volume = Decimal::parse("volume", record.get(1).unwrap_or("")).map_err(at_line)?;
         let aht = Decimal::parse("aht_seconds", record.get(2).unwrap_or("")).map_err(at_line)?;
         let load = IntervalLoad::new("volume", volume, aht, settings.length).map_err(at_line)?;
-        let row = compute(Some(start.to_string()), volume, aht, load, settings)
+        let row = compute(None, volume, aht, load, settings)
             .map_err(|e| CliError::input(format!("{file}, line {line}: {}", too_large(&e))))?;
-        rows.push(row);
+        each(start, row);
     }
-    Ok(rows)
+    Ok(())
 }
 
 fn compute(
@@ -272,14 +268,9 @@ fn json_row(row: &Row) -> JsonRow<'_> {
     }
 }
 
-fn write_json(out: &mut impl Write, value: &impl Serialize) -> CliResult {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(|e| {
-        if e.is_io() {
-            write_failed(e.into())
-        } else {
-            CliError::Failure(anyhow::Error::new(e).context("could not encode the answer as JSON"))
-        }
-    })?;
+/// Writes an encoded JSON document and the newline that ends it.
+fn write_json(out: &mut impl Write, document: &[u8]) -> CliResult {
+    out.write_all(document).map_err(write_failed)?;
     out.write_all(b"\n").map_err(write_failed)
 }
 
