@@ -270,10 +270,24 @@ pub async fn add_note(
     if !(r.assignee || r.manage) {
         return Err(PageError::NotFound(format!("Work item {id}")));
     }
-    match items::add_note(&state.db, &session.audit_actor(), id, &form.note, state.now()).await {
-        Ok(()) => Ok(back(id, "note")),
+    let result = items::add_note(&state.db, &session.audit_actor(), id, &form.note, state.now()).await;
+    answer_item_form(&state, &session, id, result, "note", String::new()).await
+}
+
+/// After a form on an item's page: back to the item with `notice`, or the page
+/// again (422) with the fields at fault and the reason the person typed.
+async fn answer_item_form(
+    state: &AppState,
+    session: &Session,
+    id: i64,
+    result: Result<(), StoreError>,
+    notice: &str,
+    reason: String,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(()) => Ok(back(id, notice)),
         Err(StoreError::Invalid(errors)) => {
-            let page = item_page(&state, &session, id, None, FormErrors(errors), String::new()).await?;
+            let page = item_page(state, session, id, None, FormErrors(errors), reason).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(e) => Err(e.into()),
@@ -313,14 +327,7 @@ pub async fn assign_to(
         }
         _ => Err(StoreError::Invalid(errors)),
     };
-    match result {
-        Ok(()) => Ok(back(id, "assigned")),
-        Err(StoreError::Invalid(errors)) => {
-            let page = item_page(&state, &session, id, None, FormErrors(errors), form.reason.clone()).await?;
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
-        Err(e) => Err(e.into()),
-    }
+    answer_item_form(&state, &session, id, result, "assigned", form.reason.clone()).await
 }
 
 /// The check-in form.
@@ -346,17 +353,11 @@ pub async fn check_in(
     } else {
         parse_date("check_in_on", &form.check_in_on).map(Some)
     };
-    match on {
-        Ok(on) => {
-            items::set_check_in(&state.db, &session.audit_actor(), id, on, state.now()).await?;
-            Ok(back(id, "check_in"))
-        }
-        Err(error) => {
-            let page =
-                item_page(&state, &session, id, None, FormErrors(FieldErrors(vec![error])), String::new()).await?;
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
-    }
+    let result = match on {
+        Ok(on) => items::set_check_in(&state.db, &session.audit_actor(), id, on, state.now()).await,
+        Err(error) => Err(StoreError::Invalid(FieldErrors(vec![error]))),
+    };
+    answer_item_form(&state, &session, id, result, "check_in", String::new()).await
 }
 
 #[derive(Template)]
