@@ -242,7 +242,14 @@ impl Ord for BigNat {
 }
 
 /// The product of `factors` in `u128`, or `None` if it overflows.
+///
+/// A zero factor makes the product 0 however large the others are: without
+/// this check a running product could overflow before reaching the zero, and
+/// "0 agents" compared as larger than any traffic (a stable queue with nobody).
 pub(crate) fn checked_product(factors: &[u64]) -> Option<u128> {
+    if factors.contains(&0) {
+        return Some(0);
+    }
     factors.iter().try_fold(1u128, |acc, &f| acc.checked_mul(u128::from(f)))
 }
 
@@ -289,6 +296,14 @@ mod tests {
 
     fn d(text: &str) -> Decimal {
         Decimal::parse("x", text).unwrap()
+    }
+
+    #[test]
+    fn a_zero_factor_makes_the_product_zero_even_after_an_overflow() {
+        let huge = [u64::MAX, u64::MAX, u64::MAX];
+        assert_eq!(checked_product(&[u64::MAX, u64::MAX, u64::MAX, 0]), Some(0));
+        assert_eq!(compare_products(&[1], &[u64::MAX, u64::MAX, u64::MAX, 0]), Ordering::Greater);
+        assert_eq!(compare_products(&huge, &[0]), Ordering::Greater);
     }
 
     #[test]
