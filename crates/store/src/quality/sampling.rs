@@ -101,8 +101,7 @@ pub async fn create_plan(db: &Db, actor: &Actor, input: PlanInput, now: Timestam
     }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO qa_sampling_plans (team_id, scorecard_id, per_agent_weekly, top_up_low_csat, top_up_complaint, \
-         top_up_new_starter, precision_margin, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+         top_up_new_starter, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(input.team_id)
     .bind(input.scorecard_id)
@@ -110,11 +109,20 @@ pub async fn create_plan(db: &Db, actor: &Actor, input: PlanInput, now: Timestam
     .bind(input.top_up_low_csat)
     .bind(input.top_up_complaint)
     .bind(input.top_up_new_starter)
-    .bind(input.precision_margin)
     .bind(&actor.label)
     .bind(now.as_second())
     .fetch_one(&mut *tx)
     .await?;
+    // Set apart, and only when there is one: through sqlx's Any driver a NULL
+    // binds as another type on PostgreSQL, and the statement it prepares then
+    // refuses a number on the same connection (error 22P03).
+    if let Some(points) = input.precision_margin {
+        sqlx::query("UPDATE qa_sampling_plans SET precision_margin = $1 WHERE id = $2")
+            .bind(points)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
     audit::record(
         &mut tx,
         actor,
