@@ -104,10 +104,7 @@ pub async fn run(args: &ImportArgs, db: &Db, out: &mut dyn Write) -> CliResult {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let report = result.map_err(|e| match e {
-        StoreError::Invalid(errors) => CliError::input(format!("{shown}: {errors}")),
-        other => CliError::Failure(anyhow::Error::new(other).context(format!("importing {shown}"))),
-    })?;
+    let report = result.map_err(input_or_failure(&shown))?;
     // The history keeps the duration and the rejected rows for download.
     let source = if format == ImportFormat::Csv { "csv" } else { "ndjson" };
     let kept = crewdeck_store::imports::PlatformReport::from(report.clone());
@@ -115,14 +112,26 @@ pub async fn run(args: &ImportArgs, db: &Db, out: &mut dyn Write) -> CliResult {
         .await
         .map_err(|e| CliError::Failure(anyhow::Error::new(e).context(format!("recording the import of {shown}"))))?;
     print_report(&report, file_args.json, out)?;
-    match report.rejected.first() {
+    exit_for_rejections(&shown, report.rejected.len(), report.rejected.first().map(|r| (r.line, r.reason.as_str())))
+}
+
+/// Maps a store error of an import of `shown`: bad input exits 2 naming the
+/// file, anything else is a failure.
+pub(crate) fn input_or_failure(shown: &str) -> impl Fn(StoreError) -> CliError + '_ {
+    move |e| match e {
+        StoreError::Invalid(errors) => CliError::input(format!("{shown}: {errors}")),
+        other => CliError::Failure(anyhow::Error::new(other).context(format!("importing {shown}"))),
+    }
+}
+
+/// After an import that kept every valid row: exit 2 when any row of `shown`
+/// was rejected, naming how many and the first one's line and reason.
+pub(crate) fn exit_for_rejections(shown: &str, count: usize, first: Option<(u64, &str)>) -> CliResult {
+    match first {
         None => Ok(()),
-        Some(first) => Err(CliError::input(format!(
-            "{shown}: {} row{} rejected (every valid row was imported); line {}: {}",
-            report.rejected.len(),
-            if report.rejected.len() == 1 { "" } else { "s" },
-            first.line,
-            first.reason
+        Some((line, reason)) => Err(CliError::input(format!(
+            "{shown}: {count} row{} rejected (every valid row was imported); line {line}: {reason}",
+            if count == 1 { "" } else { "s" },
         ))),
     }
 }

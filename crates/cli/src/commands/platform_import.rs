@@ -14,12 +14,13 @@ use clap::{Args, ValueEnum};
 use comfy_table::Table;
 use crewdeck_core::imports::connect::{AgentKey, ConnectOptions};
 use crewdeck_core::imports::zendesk::{TicketField, ZendeskOptions};
+use crewdeck_store::Db;
 use crewdeck_store::audit::Actor;
 use crewdeck_store::imports::{self, PlatformReport};
-use crewdeck_store::{Db, StoreError};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
+use super::import::input_or_failure;
 use crate::error::{CliError, CliResult};
 
 /// Arguments of `crewdeck import zendesk`.
@@ -79,13 +80,6 @@ fn spinner() -> Option<ProgressBar> {
         }
         bar
     })
-}
-
-fn input_or_failure(shown: &str) -> impl Fn(StoreError) -> CliError + '_ {
-    move |e| match e {
-        StoreError::Invalid(errors) => CliError::input(format!("{shown}: {errors}")),
-        other => CliError::Failure(anyhow::Error::new(other).context(format!("importing {shown}"))),
-    }
 }
 
 /// Runs `crewdeck import zendesk`.

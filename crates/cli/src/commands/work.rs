@@ -11,12 +11,12 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use comfy_table::Table;
+use crewdeck_store::Db;
 use crewdeck_store::allocation::import::{self, WorkImportReport};
 use crewdeck_store::audit::Actor;
 use crewdeck_store::kpi::ImportFormat;
-use crewdeck_store::{Db, StoreError};
 
-use super::import::FormatArg;
+use super::import::{FormatArg, exit_for_rejections, input_or_failure};
 use crate::error::{CliError, CliResult};
 
 /// `crewdeck work` subcommands.
@@ -51,21 +51,11 @@ pub async fn run(command: &WorkCommand, db: &Db, out: &mut dyn Write) -> CliResu
     };
     let user = std::env::var("USER").unwrap_or_else(|_| "unknown".to_string());
     let actor = Actor::system(&format!("crewdeck work import (OS user {user})"));
-    let report = import::import(db, &actor, file, format, None, jiff::Timestamp::now()).await.map_err(|e| match e {
-        StoreError::Invalid(errors) => CliError::input(format!("{shown}: {errors}")),
-        other => CliError::Failure(anyhow::Error::new(other).context(format!("importing {shown}"))),
-    })?;
+    let report = import::import(db, &actor, file, format, None, jiff::Timestamp::now())
+        .await
+        .map_err(input_or_failure(&shown))?;
     print_report(&report, args.json, out)?;
-    match report.rejected.first() {
-        None => Ok(()),
-        Some(first) => Err(CliError::input(format!(
-            "{shown}: {} row{} rejected (every valid row was imported); line {}: {}",
-            report.rejected.len(),
-            if report.rejected.len() == 1 { "" } else { "s" },
-            first.line,
-            first.reason
-        ))),
-    }
+    exit_for_rejections(&shown, report.rejected.len(), report.rejected.first().map(|r| (r.line, r.reason.as_str())))
 }
 
 fn print_report(report: &WorkImportReport, as_json: bool, out: &mut dyn Write) -> CliResult {

@@ -574,6 +574,34 @@ pub(crate) async fn ratings_of(db: &Db, id: i64) -> StoreResult<Vec<(String, Rat
         .collect()
 }
 
+/// The stored ratings of many evaluations in one read, by evaluation id, for
+/// reports over a team or period (one query, not one per evaluation).
+pub(crate) async fn ratings_of_many(
+    db: &Db,
+    ids: &[i64],
+) -> StoreResult<std::collections::HashMap<i64, Vec<(String, Rating)>>> {
+    let mut by_evaluation: std::collections::HashMap<i64, Vec<(String, Rating)>> = Default::default();
+    // Numbers only, so they are written into the statement; chunks keep each
+    // statement a modest size.
+    for chunk in ids.chunks(1000) {
+        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+        let rows = sqlx::query(&format!(
+            "SELECT evaluation_id, criterion_id, rating FROM qa_ratings WHERE evaluation_id IN ({})",
+            list.join(", ")
+        ))
+        .fetch_all(db.pool())
+        .await?;
+        for r in &rows {
+            let code: String = r.try_get("rating")?;
+            by_evaluation
+                .entry(r.try_get("evaluation_id")?)
+                .or_default()
+                .push((r.try_get("criterion_id")?, rating_from_code(&code)?));
+        }
+    }
+    Ok(by_evaluation)
+}
+
 /// One evaluation in full.
 pub async fn get(db: &Db, id: i64) -> StoreResult<EvaluationDetails> {
     let summary = header(db, id).await?;

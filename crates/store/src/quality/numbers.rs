@@ -8,7 +8,7 @@ use crewdeck_core::quality::{
 };
 use serde::Serialize;
 
-use super::evaluations::{self, ratings_of, score_ratings};
+use super::evaluations::{self, ratings_of_many, score_ratings};
 use super::scorecards;
 use crate::db::Db;
 use crate::error::StoreResult;
@@ -54,13 +54,15 @@ pub async fn numbers(db: &Db, people: Option<&[i64]>, from: i64, to: i64) -> Sto
         .filter(|e| e.contact_at >= from && e.contact_at < to)
         .collect();
     let mut cards = std::collections::HashMap::new();
+    let ids: Vec<i64> = list.iter().map(|e| e.id).collect();
+    let mut ratings = ratings_of_many(db, &ids).await?;
     let mut scored: Vec<(i64, String, Evaluation)> = Vec::with_capacity(list.len());
     for e in &list {
         if let std::collections::hash_map::Entry::Vacant(slot) = cards.entry(e.scorecard_id) {
             slot.insert(scorecards::get(db, e.scorecard_id).await?);
         }
         let Some(card) = cards.get(&e.scorecard_id) else { continue };
-        let pairs: Vec<(String, Rating)> = ratings_of(db, e.id).await?.into_iter().map(|(c, r, _)| (c, r)).collect();
+        let pairs: Vec<(String, Rating)> = ratings.remove(&e.id).unwrap_or_default();
         scored.push((e.agent_person_id, e.agent_name.clone(), score_ratings(card, &pairs)?));
     }
     let all: Vec<Evaluation> = scored.iter().map(|(_, _, e)| e.clone()).collect();
