@@ -71,6 +71,32 @@ describe('team dashboard', { timeout: 240_000 }, () => {
     }
   });
 
+  test('the home page shows a team leader what needs attention', { timeout: 120_000 }, async () => {
+    const context = await newContext(browser, server.baseURL);
+    const page = await context.newPage();
+    try {
+      await login(page, server.logins.team_leader);
+      await page.goto('/');
+      const card = page.locator('section.card').filter({ has: page.locator('h3', { hasText: 'Last seven days' }) }).first();
+      await card.waitFor();
+      const text = await card.textContent();
+      assert.match(text, /Work to follow up/);
+      assert.match(text, /Quality/);
+      const flagged = card.locator('ul.attention li');
+      if ((await flagged.count()) > 0) {
+        assert.match(await flagged.first().textContent(), /(Off|Close to) target/);
+      } else {
+        assert.match(text, /on target|No KPI with a target has data/);
+      }
+      await page.screenshot({ path: path.join(dir, 'home-attention.png'), fullPage: true });
+      await card.getByRole('link', { name: 'Open the dashboard' }).click();
+      await page.waitForURL(/\/dashboards\/team\/\d+\?from=\d{4}-\d{2}-\d{2}&to=/);
+      assert.ok((await page.locator('.kpi-tile').count()) >= 1, 'the same seven days on the dashboard');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('standards page for the operations manager', { timeout: 120_000 }, async () => {
     const context = await newContext(browser, server.baseURL);
     const page = await context.newPage();

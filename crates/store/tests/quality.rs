@@ -11,7 +11,7 @@ use crewdeck_store::audit::Actor;
 use crewdeck_store::kpi::{self, ImportFile, ImportFormat, ImportOptions};
 use crewdeck_store::quality::disputes::{self, Decision};
 use crewdeck_store::quality::evaluations::{self, ContactKind, ContactRef, EvaluationInput, RatingInput};
-use crewdeck_store::quality::{calibration, numbers, sampling, scorecards};
+use crewdeck_store::quality::{attention, calibration, numbers, sampling, scorecards};
 use crewdeck_store::{StoreError, people, teams};
 use jiff::Timestamp;
 use jiff::civil::date;
@@ -424,6 +424,49 @@ async fn numbers_flag_small_samples(db: &TestDb) {
     assert_eq!(ann.failures[0].criterion_id, "greet", "worst first");
 }
 
+async fn waiting_work_is_counted_until_done(db: &TestDb) {
+    let w = world(db).await;
+    let both = [w.ann, w.bo];
+    assert!(attention::waiting_for(db, &both).await.expect("waiting").is_empty());
+    let id = evaluations::create(db, &actor("Lee"), Some(w.lead), &on_contact(w.card, "c1", ratings(0, 5, 1)), now())
+        .await
+        .expect("evaluated");
+    let waiting = attention::waiting_for(db, &both).await.expect("waiting");
+    assert_eq!((waiting.unacknowledged, waiting.open_disputes, waiting.spot_checks), (1, 0, 0));
+    assert!(attention::waiting_for(db, &[w.bo]).await.expect("waiting").is_empty(), "only Ann's");
+    evaluations::acknowledge(db, &actor("Ann"), id, Some(w.ann), now()).await.expect("acknowledged");
+    let d = disputes::raise(db, &actor("Ann"), id, Some(w.ann), "greet", "I greeted by name", now())
+        .await
+        .expect("disputed");
+    let waiting = attention::waiting_for(db, &both).await.expect("waiting");
+    assert_eq!((waiting.unacknowledged, waiting.open_disputes), (0, 1));
+    disputes::decide(db, &actor("Ola"), d, Some(w.ops), Decision::Reject, "Stands", now()).await.expect("decided");
+    assert!(attention::waiting_for(db, &both).await.expect("waiting").is_empty());
+    let plan = sampling::create_plan(
+        db,
+        &actor("Lee"),
+        sampling::PlanInput {
+            team_id: w.team,
+            scorecard_id: w.card,
+            per_agent_weekly: 1,
+            top_up_low_csat: 0,
+            top_up_complaint: 0,
+            top_up_new_starter: 0,
+            precision_margin: None,
+        },
+        now(),
+    )
+    .await
+    .expect("plan");
+    let drawn = sampling::draw(db, &actor("Lee"), plan, date(2026, 1, 1), date(2026, 1, 14), 7, &[w.lead], now())
+        .await
+        .expect("draw");
+    let waiting = attention::waiting_for(db, &both).await.expect("waiting");
+    assert!(drawn.queued > 0);
+    assert_eq!(waiting.spot_checks, drawn.queued as u64);
+    assert!(attention::waiting_for(db, &[]).await.expect("nobody").is_empty());
+}
+
 both_backends!(
     published_versions_never_change,
     evaluation_scores_and_is_audited,
@@ -432,4 +475,5 @@ both_backends!(
     a_precision_plan_draws_enough_for_the_target_margin,
     calibration_is_blind_until_revealed,
     numbers_flag_small_samples,
+    waiting_work_is_counted_until_done,
 );

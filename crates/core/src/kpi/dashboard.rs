@@ -141,9 +141,21 @@ pub fn build_tiles(days: &[DayCounts], spec: &DashboardSpec<'_>) -> Vec<Tile> {
         if spec.targets.iter().any(|a| a.standard.input.kpi == kpi) {
             continue;
         }
-        tiles.push(tile(days, spec, kpi, None, None));
+        let channels = channels_with_contacts(days);
+        if kpi == Kpi::Asa && channels.len() > 1 {
+            // Waits of seconds on the phone and hours on email averaged
+            // together describe no customer's experience: one tile each.
+            tiles.extend(channels.into_iter().map(|c| tile(days, spec, kpi, Some(c), None)));
+        } else {
+            tiles.push(tile(days, spec, kpi, None, None));
+        }
     }
     tiles
+}
+
+/// The channels that have contacts, in the order channels are always listed.
+fn channels_with_contacts(days: &[DayCounts]) -> Vec<Channel> {
+    Channel::ALL.into_iter().filter(|c| days.iter().any(|d| d.channel == c.as_str() && d.counts.contacts > 0)).collect()
 }
 
 fn tile(
@@ -359,6 +371,32 @@ mod tests {
         assert!(csat.interval.is_some());
         assert_eq!(tiles[2].status, None);
         assert_eq!(tiles[2].control.kind, "XmR chart");
+    }
+
+    #[test]
+    fn speed_of_answer_without_a_standard_is_shown_per_channel() {
+        let monday = Date::constant(2026, 1, 5);
+        let mut voice = day(monday, "voice", 100, 85, (0, 0));
+        voice.counts.wait_ms = 100 * 20_000;
+        let mut email = day(monday, "email", 10, 10, (0, 0));
+        email.counts.wait_ms = 10 * 3_600_000;
+        let spec = DashboardSpec {
+            targets: &[],
+            kpis: &[Kpi::Asa],
+            min_responses: MinResponses::default(),
+            from: monday,
+            to: monday,
+        };
+        let tiles = build_tiles(&[voice.clone(), email], &spec);
+        let shown: Vec<(&str, Option<f64>)> = tiles.iter().map(|t| (t.title.as_str(), t.value.value)).collect();
+        assert_eq!(
+            shown,
+            [("Average speed of answer (voice)", Some(20.0)), ("Average speed of answer (email)", Some(3600.0))]
+        );
+        // One channel: one tile, as before.
+        let single = build_tiles(&[voice], &spec);
+        assert_eq!(single.len(), 1);
+        assert_eq!(single[0].channel, None);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! numbers. The maths lives in `crewdeck_core::quality`; every write here is
 //! one transaction with its audit event.
 
+pub mod attention;
 pub mod calibration;
 pub mod disputes;
 pub mod evaluations;

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crewdeck_core::auth::policy::Access;
 use crewdeck_core::auth::{Action, Subject};
 use crewdeck_core::kpi::{AppliedTarget, DashboardSpec, Kpi, Rag, Tile, build_tiles, long_date};
+use crewdeck_store::dashboard::ContactScope;
 use crewdeck_store::people::Scope;
 use crewdeck_store::{dashboard, people, quality, standards, teams};
 use serde::Deserialize;
@@ -253,12 +254,17 @@ pub fn channel_label(channel: &str) -> String {
     chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
 }
 
-async fn show(state: &AppState, session: &Session, about: About, q: &DashboardQuery) -> Result<Response, PageError> {
-    let period = Period::parse(&q.period(), state.today())?;
-    let scope = scope_for(state, session, Action::ViewDashboards, &about, period).await?;
-    let head = heading_for(state, &about).await?;
-    let days = dashboard::day_counts(&state.db, &scope, period.from, period.to).await?;
-    let applied: Vec<AppliedTarget> = standards::applied_for_team(&state.db, head.targets_team)
+/// The tiles of a dashboard about `about` over `period`, for a caller whose
+/// reach is `scope`; targets come from `targets_team`'s standards.
+pub(crate) async fn tiles_for(
+    state: &AppState,
+    about: &About,
+    scope: &ContactScope,
+    targets_team: Option<i64>,
+    period: Period,
+) -> Result<Vec<Tile>, PageError> {
+    let days = dashboard::day_counts(&state.db, scope, period.from, period.to).await?;
+    let applied: Vec<AppliedTarget> = standards::applied_for_team(&state.db, targets_team)
         .await?
         .into_iter()
         .filter(|a| {
@@ -270,17 +276,24 @@ async fn show(state: &AppState, session: &Session, about: About, q: &DashboardQu
         .collect();
     let spec = DashboardSpec {
         targets: &applied,
-        kpis: kpis_for(&about),
+        kpis: kpis_for(about),
         min_responses: standards::min_responses(&state.db).await?,
         from: period.from,
         to: period.to,
     };
-    let tiles: Vec<Tile> = build_tiles(&days, &spec)
+    Ok(build_tiles(&days, &spec)
         .into_iter()
         // A standard scoped to a channel or queue with no contacts here is
         // not about this view.
         .filter(|t| t.value.n > 0 || (t.channel.is_none() && t.queue.is_none()))
-        .collect();
+        .collect())
+}
+
+async fn show(state: &AppState, session: &Session, about: About, q: &DashboardQuery) -> Result<Response, PageError> {
+    let period = Period::parse(&q.period(), state.today())?;
+    let scope = scope_for(state, session, Action::ViewDashboards, &about, period).await?;
+    let head = heading_for(state, &about).await?;
+    let tiles = tiles_for(state, &about, &scope, head.targets_team, period).await?;
     if q.format.as_deref() == Some("csv") {
         return Ok(weekly_csv(&head, &tiles, period));
     }

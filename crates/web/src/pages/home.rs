@@ -10,6 +10,7 @@ use crewdeck_store::people::{PersonSummary, Scope};
 use crewdeck_store::teams::Team;
 use crewdeck_store::{accounts, org, people, teams};
 
+use super::home_attention::{self, Attention};
 use super::{Layout, render};
 use crate::error::PageError;
 use crate::session::Session;
@@ -18,6 +19,7 @@ use crate::state::AppState;
 struct TeamCard {
     team: Team,
     absent: Vec<PersonSummary>,
+    attention: Attention,
 }
 
 #[derive(Template)]
@@ -62,12 +64,12 @@ pub async fn show(
         if session.access(Action::ViewSkillsMatrix) != Access::None
             && session.may(Action::ViewTeam, &Subject::Team { id: team.id })
         {
-            let absent = everyone_in_reach
-                .iter()
-                .filter(|p| p.team_id == Some(team.id) && absent_ids.contains(&p.id))
-                .cloned()
-                .collect();
-            team_cards.push(TeamCard { team, absent });
+            let members: Vec<&PersonSummary> =
+                everyone_in_reach.iter().filter(|p| p.team_id == Some(team.id)).collect();
+            let absent = members.iter().filter(|p| absent_ids.contains(&p.id)).map(|p| (*p).clone()).collect();
+            let member_ids: Vec<i64> = members.iter().map(|p| p.id).collect();
+            let attention = home_attention::for_team(&state, &session, team.id, &member_ids).await?;
+            team_cards.push(TeamCard { team, absent, attention });
         }
     }
     let show_absences = session.access(Action::ManageAbsence) == Access::All;

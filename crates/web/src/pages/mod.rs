@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod apidocs;
 pub mod home;
+pub mod home_attention;
 pub mod people;
 pub mod person;
 pub mod skills;
