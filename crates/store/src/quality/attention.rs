@@ -35,7 +35,7 @@ pub async fn waiting_for(db: &Db, people: &[i64]) -> StoreResult<Waiting> {
         "SELECT \
            (SELECT COUNT(*) FROM qa_spot_checks WHERE evaluation_id IS NULL AND agent_person_id IN ({list})) AS spot_checks, \
            (SELECT COUNT(*) FROM qa_disputes d JOIN qa_evaluations e ON e.id = d.evaluation_id \
-              WHERE d.decided_at IS NULL AND e.agent_person_id IN ({list})) AS open_disputes, \
+              WHERE d.decision IS NULL AND e.agent_person_id IN ({list})) AS open_disputes, \
            (SELECT COUNT(*) FROM qa_evaluations WHERE acknowledged_at IS NULL \
               AND calibration_session_id IS NULL AND agent_person_id IN ({list})) AS unacknowledged"
     ))

@@ -3,6 +3,9 @@
 //! rating changes and the score is recomputed) or rejects it. The decision,
 //! the rating and the score change in one transaction with their audit event.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use crewdeck_core::quality::Rating;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -77,9 +80,14 @@ fn from_row(r: &sqlx::any::AnyRow) -> StoreResult<Dispute> {
 }
 
 /// Fills in the criterion's question and the ratings as people read them.
-async fn describe(db: &Db, mut dispute: Dispute) -> StoreResult<Dispute> {
+async fn describe(db: &Db, dispute: Dispute) -> StoreResult<Dispute> {
     let e = evaluations::header(db, dispute.evaluation_id).await?;
     let card = scorecards::get(db, e.scorecard_id).await?.checked()?;
+    Ok(describe_with(&card, dispute))
+}
+
+/// [`describe`] with the evaluation's scorecard already read.
+fn describe_with(card: &crewdeck_core::quality::Scorecard, mut dispute: Dispute) -> Dispute {
     if let Some(c) = card.criterion(&dispute.criterion_id) {
         let yes_no = c.scale() == crewdeck_core::quality::Scale::YesNo;
         let label =
@@ -88,7 +96,7 @@ async fn describe(db: &Db, mut dispute: Dispute) -> StoreResult<Dispute> {
         dispute.old_label = label(&dispute.old_rating);
         dispute.new_label = dispute.new_rating.as_deref().map(label);
     }
-    Ok(dispute)
+    dispute
 }
 
 /// The disputes of one evaluation, oldest first.
@@ -130,13 +138,24 @@ pub async fn list(db: &Db, people: Option<&[i64]>) -> StoreResult<Vec<DisputeRow
     ))
     .fetch_all(db.pool())
     .await?;
+    let disputes = rows.iter().map(from_row).collect::<StoreResult<Vec<_>>>()?;
+    let mut ids: Vec<i64> = disputes.iter().map(|d| d.evaluation_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let headers = evaluations::headers(db, &ids).await?;
+    let mut cards = HashMap::new();
     let mut out = Vec::new();
-    for row in &rows {
-        let dispute = from_row(row)?;
-        let evaluation = evaluations::header(db, dispute.evaluation_id).await?;
+    for dispute in disputes {
+        let evaluation = headers
+            .get(&dispute.evaluation_id)
+            .cloned()
+            .ok_or_else(|| StoreError::Corrupt(format!("dispute {} of a missing evaluation", dispute.id)))?;
         if people.is_none_or(|ids| ids.contains(&evaluation.agent_person_id)) {
-            let dispute = describe(db, dispute).await?;
-            out.push(DisputeRow { dispute, evaluation });
+            let card = match cards.entry(evaluation.scorecard_id) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(slot) => slot.insert(scorecards::get(db, evaluation.scorecard_id).await?.checked()?),
+            };
+            out.push(DisputeRow { dispute: describe_with(card, dispute), evaluation });
         }
     }
     Ok(out)

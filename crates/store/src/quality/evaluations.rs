@@ -497,16 +497,37 @@ pub async fn header(db: &Db, id: i64) -> StoreResult<EvaluationSummary> {
 /// Evaluations (not calibration scores) of the people in `people` (`None`:
 /// everyone), newest contact first.
 pub async fn list(db: &Db, people: Option<&[i64]>) -> StoreResult<Vec<EvaluationSummary>> {
+    let only = match people {
+        None => String::new(),
+        Some([]) => return Ok(Vec::new()),
+        // Numbers only, so they are written into the statement.
+        Some(ids) => format!(" AND e.agent_person_id IN ({})", id_list(ids)),
+    };
     let rows = sqlx::query(&format!(
-        "{SUMMARY_SQL} WHERE e.calibration_session_id IS NULL ORDER BY e.contact_at DESC, e.id DESC"
+        "{SUMMARY_SQL} WHERE e.calibration_session_id IS NULL{only} ORDER BY e.contact_at DESC, e.id DESC"
     ))
     .fetch_all(db.pool())
     .await?;
-    let all = rows.iter().map(summary_from_row).collect::<StoreResult<Vec<_>>>()?;
-    Ok(match people {
-        None => all,
-        Some(ids) => all.into_iter().filter(|e| ids.contains(&e.agent_person_id)).collect(),
-    })
+    rows.iter().map(summary_from_row).collect()
+}
+
+/// The headlines of the evaluations `ids`, by id, in one read.
+pub(crate) async fn headers(db: &Db, ids: &[i64]) -> StoreResult<std::collections::HashMap<i64, EvaluationSummary>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(1000) {
+        let rows =
+            sqlx::query(&format!("{SUMMARY_SQL} WHERE e.id IN ({})", id_list(chunk))).fetch_all(db.pool()).await?;
+        for row in &rows {
+            let summary = summary_from_row(row)?;
+            out.insert(summary.id, summary);
+        }
+    }
+    Ok(out)
+}
+
+/// `1, 2, 3` for an `IN (…)` list of ids.
+fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
 }
 
 /// One criterion of an evaluation as the evaluation page shows it.
@@ -584,10 +605,9 @@ pub(crate) async fn ratings_of_many(
     // Numbers only, so they are written into the statement; chunks keep each
     // statement a modest size.
     for chunk in ids.chunks(1000) {
-        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
         let rows = sqlx::query(&format!(
             "SELECT evaluation_id, criterion_id, rating FROM qa_ratings WHERE evaluation_id IN ({})",
-            list.join(", ")
+            id_list(chunk)
         ))
         .fetch_all(db.pool())
         .await?;
