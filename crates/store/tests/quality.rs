@@ -265,39 +265,27 @@ async fn upheld_dispute_changes_the_score(db: &TestDb) {
     assert_eq!(disputes::list(db, None).await.expect("list").len(), 2);
 }
 
+/// A sampling plan of one contact per agent a week, no top-ups.
+async fn one_a_week_plan(db: &TestDb, w: &World) -> i64 {
+    sampling::create_plan(db, &actor("Lee"), weekly(w, 1), now()).await.expect("plan")
+}
+
+fn weekly(w: &World, per_agent_weekly: i64) -> sampling::PlanInput {
+    sampling::PlanInput {
+        team_id: w.team,
+        scorecard_id: w.card,
+        per_agent_weekly,
+        top_up_low_csat: 0,
+        top_up_complaint: 0,
+        top_up_new_starter: 0,
+        precision_margin: None,
+    }
+}
+
 async fn draw_is_reproducible_and_fills_queues(db: &TestDb) {
     let w = world(db).await;
-    let plan = sampling::create_plan(
-        db,
-        &actor("Lee"),
-        sampling::PlanInput {
-            team_id: w.team,
-            scorecard_id: w.card,
-            per_agent_weekly: 1,
-            top_up_low_csat: 0,
-            top_up_complaint: 0,
-            top_up_new_starter: 0,
-            precision_margin: None,
-        },
-        now(),
-    )
-    .await
-    .expect("plan");
-    let bad = sampling::create_plan(
-        db,
-        &actor("Lee"),
-        sampling::PlanInput {
-            team_id: w.team,
-            scorecard_id: w.card,
-            per_agent_weekly: 0,
-            top_up_low_csat: 0,
-            top_up_complaint: 0,
-            top_up_new_starter: 0,
-            precision_margin: None,
-        },
-        now(),
-    )
-    .await;
+    let plan = one_a_week_plan(db, &w).await;
+    let bad = sampling::create_plan(db, &actor("Lee"), weekly(&w, 0), now()).await;
     assert!(matches!(bad, Err(StoreError::Invalid(_))));
     // Two weeks: two contacts per agent.
     let first =
@@ -344,15 +332,7 @@ async fn draw_is_reproducible_and_fills_queues(db: &TestDb) {
 
 async fn a_precision_plan_draws_enough_for_the_target_margin(db: &TestDb) {
     let w = world(db).await;
-    let plan = |margin: f64| sampling::PlanInput {
-        team_id: w.team,
-        scorecard_id: w.card,
-        per_agent_weekly: 1,
-        top_up_low_csat: 0,
-        top_up_complaint: 0,
-        top_up_new_starter: 0,
-        precision_margin: Some(margin),
-    };
+    let plan = |margin: f64| sampling::PlanInput { precision_margin: Some(margin), ..weekly(&w, 1) };
     let bad = sampling::create_plan(db, &actor("Lee"), plan(0.1), now()).await;
     assert!(matches!(bad, Err(StoreError::Invalid(_))), "a margin under half a point is refused");
     // ±100 points: two evaluations (the floor) leave t(0.975, 1)·15/√2 ≈ 135
@@ -442,22 +422,7 @@ async fn waiting_work_is_counted_until_done(db: &TestDb) {
     assert_eq!((waiting.unacknowledged, waiting.open_disputes), (0, 1));
     disputes::decide(db, &actor("Ola"), d, Some(w.ops), Decision::Reject, "Stands", now()).await.expect("decided");
     assert!(attention::waiting_for(db, &both).await.expect("waiting").is_empty());
-    let plan = sampling::create_plan(
-        db,
-        &actor("Lee"),
-        sampling::PlanInput {
-            team_id: w.team,
-            scorecard_id: w.card,
-            per_agent_weekly: 1,
-            top_up_low_csat: 0,
-            top_up_complaint: 0,
-            top_up_new_starter: 0,
-            precision_margin: None,
-        },
-        now(),
-    )
-    .await
-    .expect("plan");
+    let plan = one_a_week_plan(db, &w).await;
     let drawn = sampling::draw(db, &actor("Lee"), plan, date(2026, 1, 1), date(2026, 1, 14), 7, &[w.lead], now())
         .await
         .expect("draw");
