@@ -276,8 +276,12 @@ mod tests {
 
     #[test]
     fn no_cut_after_a_quote() {
-        let text = b"interval_start,volume,aht_seconds\n\"a\nb\",1,2\nc,3,4\nd,5,6\ne,7,8\n";
+        // A quote in the header: no cut at all.
+        let text = b"\"interval_start\",volume,aht_seconds\na\nb,1,2\nc,3,4\nd,5,6\ne,7,8\n";
         assert_eq!(cuts(text, 4), vec![0, text.len()]);
+        // A quoted line end in the first row: the only cut is before it.
+        let text = b"interval_start,volume,aht_seconds\n\"a\nb\",1,2\nc,3,4\nd,5,6\ne,7,8\n";
+        assert_eq!(cuts(text, 4), vec![0, 34, text.len()]);
         assert_eq!(cuts(b"", 4), vec![0, 0]);
         assert_eq!(cuts(b"no line end", 4), vec![0, 11]);
         // A quote late in the file leaves the cuts before it.
