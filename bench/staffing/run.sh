@@ -3,7 +3,7 @@
 # week of 15-minute intervals for 50 queues (50 × 672 = 33,600 intervals).
 #
 # Both sides are timed as whole processes, start-up included, because that is
-# what a planner running the batch waits for. See docs/benchmarks-staffing.md.
+# what a planner running the batch waits for. See docs/benchmarks.md, "Staffing".
 #
 # usage: bench/staffing/run.sh            (from anywhere; needs cargo, python3, hyperfine)
 # env:   CARGO_TARGET_DIR (default /work/target-forecast), VENV (default /tmp/pyworkforce-venv),

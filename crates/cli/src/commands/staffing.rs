@@ -5,18 +5,21 @@
 //! cap and the shrinkage ceiling are decided on the digits as typed. Nothing is
 //! written to stdout until every interval has been computed, so bad input never
 //! leaves half an answer behind. A batch's rows are held compactly until the last
-//! is computed, then encoded and written in 64 KiB pieces.
+//! is computed, then encoded and written in pieces of about 64 KiB; the JSON form
+//! computes and encodes on every core (see `parallel`).
 
 mod json;
+mod parallel;
 mod report;
 
-use std::io::{BufWriter, Write};
+use std::fmt::Display;
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crewdeck_core::fields::{FieldError, FieldErrors};
 use crewdeck_core::staffing::{
-    ChainTooLarge, Decimal, IntervalLength, IntervalLoad, Model, OccupancyCap, PositiveSeconds, ServiceLevelTarget,
-    Shrinkage, StaffingPlan, StaffingRequest, Targets, plan,
+    ChainTooLarge, Decimal, Detail, IntervalLength, IntervalLoad, Model, OccupancyCap, PositiveSeconds,
+    ServiceLevelTarget, Shrinkage, StaffingPlan, StaffingRequest, Targets, plan_with,
 };
 use json::{Figures, JsonArray, JsonRow};
 
@@ -96,12 +99,17 @@ pub fn run(args: &StaffingArgs, out: &mut dyn Write) -> CliResult {
                 report::single(&mut out, &row).map_err(write_failed)?
             }
         }
+        // The pieces go to stdout itself, not through `out`: copying 10 MB into
+        // a buffer only to write it in the same sizes costs 5% of a batch.
+        Some(path) if args.json && parallel::write_json(path, &settings, out.get_mut())? => {}
         Some(path) if args.json => {
-            // Every row is computed before any is encoded (the contract's
-            // all-or-nothing rule), but held compactly: start times in one string,
-            // figures in a flat list. Encoding then goes out in 64 KiB pieces.
+            // The file could not be read whole or holds a bad row: one pass in
+            // order finds the first and reports it. Every row is computed before
+            // any is encoded (the contract's all-or-nothing rule), but held
+            // compactly: start times in one string, figures in a flat list.
+            // Encoding then goes out in 64 KiB pieces.
             let (mut starts, mut ends, mut figures) = (String::new(), Vec::new(), Vec::new());
-            batch(path, &settings, |start, row| {
+            batch(path, &settings, Detail::Figures, |start, row| {
                 starts.push_str(start);
                 ends.push(starts.len());
                 figures.push(Figures::keep(&json_row(&row)));
@@ -119,7 +127,9 @@ pub fn run(args: &StaffingArgs, out: &mut dyn Write) -> CliResult {
         }
         Some(path) => {
             let mut rows = Vec::new();
-            batch(path, &settings, |start, row| rows.push(Row { interval_start: Some(start.to_string()), ..row }))?;
+            batch(path, &settings, Detail::Full, |start, row| {
+                rows.push(Row { interval_start: Some(start.to_string()), ..row })
+            })?;
             report::batch(&mut out, &rows, &settings.model).map_err(write_failed)?
         }
     }
@@ -177,18 +187,31 @@ fn single(args: &StaffingArgs, settings: &Settings) -> Result<Row, CliError> {
     };
     let load =
         IntervalLoad::new("--volume", volume, aht, settings.length).map_err(|e| CliError::input(e.to_string()))?;
-    compute(None, volume, aht, load, settings).map_err(|e| CliError::input(too_large(&e)))
+    compute(None, volume, aht, load, settings, Detail::Full).map_err(|e| CliError::input(too_large(&e)))
 }
 
 /// Computes every interval of the batch file at `path` in order, handing each to
 /// `each` with its start time as given (the row's own is left empty, so that
 /// nothing is copied that the caller does not keep); stops at the first bad row.
-fn batch(path: &Path, settings: &Settings, mut each: impl FnMut(&str, Row)) -> Result<(), CliError> {
+/// `detail` says how much of each plan to work out.
+fn batch(path: &Path, settings: &Settings, detail: Detail, each: impl FnMut(&str, Row)) -> Result<(), CliError> {
     let file = path.display();
-    let mut reader = csv::ReaderBuilder::new()
+    let reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_path(path)
         .map_err(|e| CliError::input(format!("{file}: cannot read the file: {e}")))?;
+    read_batch(reader, &file, settings, detail, each)
+}
+
+/// Checks the header `reader` starts with, then computes every row after it
+/// in order, as [`batch`] describes; `file` names the file in messages.
+fn read_batch<R: Read>(
+    mut reader: csv::Reader<R>,
+    file: &impl Display,
+    settings: &Settings,
+    detail: Detail,
+    mut each: impl FnMut(&str, Row),
+) -> Result<(), CliError> {
     let header = reader.headers().map_err(|e| CliError::input(format!("{file}, line 1: {e}")))?.clone();
     let expected = ["interval_start", "volume", "aht_seconds"];
     if header.iter().map(str::trim).ne(expected) {
@@ -223,7 +246,7 @@ fn batch(path: &Path, settings: &Settings, mut each: impl FnMut(&str, Row)) -> R
         let volume = Decimal::parse("volume", record.get(1).unwrap_or("")).map_err(at_line)?;
         let aht = Decimal::parse("aht_seconds", record.get(2).unwrap_or("")).map_err(at_line)?;
         let load = IntervalLoad::new("volume", volume, aht, settings.length).map_err(at_line)?;
-        let row = compute(None, volume, aht, load, settings)
+        let row = compute(None, volume, aht, load, settings, detail)
             .map_err(|e| CliError::input(format!("{file}, line {line}: {}", too_large(&e))))?;
         each(start, row);
     }
@@ -236,10 +259,11 @@ fn compute(
     aht_seconds: Decimal,
     load: IntervalLoad,
     settings: &Settings,
+    detail: Detail,
 ) -> Result<Row, ChainTooLarge> {
     let request =
         StaffingRequest { load, targets: settings.targets, shrinkage: settings.shrinkage, model: settings.model };
-    let plan = plan(&request)?;
+    let plan = plan_with(&request, detail)?;
     Ok(Row { interval_start, volume, aht_seconds, request, plan })
 }
 

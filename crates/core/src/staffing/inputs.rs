@@ -38,8 +38,10 @@ impl IntervalLength {
 ///
 /// Holds the offered traffic, volume × AHT / interval length, exactly as a ratio
 /// of whole numbers, so that thresholds on it are decided without rounding. The
-/// factors sit in fixed arrays (no heap), and the exact tests multiply them in
-/// `u128` unless that overflows (see [`compare_products`]).
+/// factors sit in fixed arrays (no heap). Their products are taken once, in
+/// `u128`, when they fit (every realistic input), so that an exact test costs a
+/// multiplication or two; otherwise the tests multiply the factors without
+/// overflow (see [`compare_products`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IntervalLoad {
     volume: Decimal,
@@ -47,6 +49,8 @@ pub struct IntervalLoad {
     length: IntervalLength,
     traffic_numerator: [u64; 3],
     traffic_denominator: [u64; 4],
+    /// The products of the two lists, when both fit in `u128`.
+    traffic_ratio: Option<(u128, u128)>,
 }
 
 impl IntervalLoad {
@@ -60,13 +64,10 @@ impl IntervalLoad {
     ) -> Result<Self, FieldError> {
         // traffic = (v / 10^a)(h / 10^b) / (60 m / 10^c) = v·h·10^c / (60·m·10^a·10^b)
         let minutes = length.minutes();
-        let load = Self {
-            volume,
-            aht_seconds,
-            length,
-            traffic_numerator: [volume.mantissa(), aht_seconds.mantissa(), minutes.denominator()],
-            traffic_denominator: [60, minutes.mantissa(), volume.denominator(), aht_seconds.denominator()],
-        };
+        let traffic_numerator = [volume.mantissa(), aht_seconds.mantissa(), minutes.denominator()];
+        let traffic_denominator = [60, minutes.mantissa(), volume.denominator(), aht_seconds.denominator()];
+        let traffic_ratio = checked_product(&traffic_numerator).zip(checked_product(&traffic_denominator));
+        let load = Self { volume, aht_seconds, length, traffic_numerator, traffic_denominator, traffic_ratio };
         if !load.traffic_at_most(MAX_TRAFFIC_ERLANGS, 1) {
             return Err(FieldError::new(
                 volume_field,
@@ -117,35 +118,43 @@ impl IntervalLoad {
         ([n0, n1, n2, e0], [d0, d1, d2, d3, f0, f1])
     }
 
+    /// Exactly compares traffic × `extra_denominator` with the traffic's
+    /// denominator × `extra_numerator[0]` × `extra_numerator[1]`: the product of
+    /// [`IntervalLoad::cross_factors`]' two lists, in a few `u128`
+    /// multiplications when they fit (the usual case).
+    fn compare_cross(&self, extra_denominator: u64, extra_numerator: [u64; 2]) -> Ordering {
+        let [f0, f1] = extra_numerator;
+        if let Some((p, q)) = self.traffic_ratio
+            && let Some(left) = p.checked_mul(u128::from(extra_denominator))
+            && let Some(right) = q.checked_mul(u128::from(f0)).and_then(|r| r.checked_mul(u128::from(f1)))
+        {
+            return left.cmp(&right);
+        }
+        let (left, right) = self.cross_factors([extra_denominator], extra_numerator);
+        compare_products(&left, &right)
+    }
+
     /// Exactly: traffic ≤ numerator / denominator.
     fn traffic_at_most(&self, numerator: u64, denominator: u64) -> bool {
-        let (left, right) = self.cross_factors([denominator], [numerator, 1]);
-        compare_products(&left, &right) != Ordering::Greater
+        self.compare_cross(denominator, [numerator, 1]) != Ordering::Greater
     }
 
     /// Exactly: traffic < `agents` (the queue has a steady state under Erlang C).
     pub fn is_stable_with(&self, agents: u64) -> bool {
-        let (left, right) = self.cross_factors([1], [agents, 1]);
-        compare_products(&left, &right) == Ordering::Less
+        self.compare_cross(1, [agents, 1]) == Ordering::Less
     }
 
     /// Exactly: traffic / `agents` ≤ `cap` (the offered-load occupancy test).
     pub fn occupancy_within(&self, agents: u64, cap: OccupancyCap) -> bool {
         let cap = cap.share();
-        let (left, right) = self.cross_factors([cap.denominator()], [agents, cap.mantissa()]);
-        compare_products(&left, &right) != Ordering::Greater
-    }
-
-    /// The traffic as an exact ratio of `u128`s, or `None` if a side overflows.
-    fn traffic_ratio(&self) -> Option<(u128, u128)> {
-        Some((checked_product(&self.traffic_numerator)?, checked_product(&self.traffic_denominator)?))
+        self.compare_cross(cap.denominator(), [agents, cap.mantissa()]) != Ordering::Greater
     }
 
     /// The smallest whole number of agents greater than the traffic.
     pub fn min_stable_agents(&self) -> u64 {
         // traffic = p / q with q > 0 (every factor of q is positive), so the
         // smallest N with p < q·N is floor(p / q) + 1: one integer division.
-        if let Some((p, q)) = self.traffic_ratio()
+        if let Some((p, q)) = self.traffic_ratio
             && let Ok(floor) = u64::try_from(p / q)
         {
             return floor + 1;
@@ -158,7 +167,7 @@ impl IntervalLoad {
         // traffic / N ≤ c_m / c_d  ⇔  N ≥ (p·c_d) / (q·c_m): the exact integer
         // ceiling of that ratio (q·c_m > 0, as the cap is positive).
         let cap_share = cap.share();
-        if let Some((p, q)) = self.traffic_ratio()
+        if let Some((p, q)) = self.traffic_ratio
             && let Some(scaled_traffic) = p.checked_mul(u128::from(cap_share.denominator()))
             && let Some(scaled_cap) = q.checked_mul(u128::from(cap_share.mantissa()))
             && let Ok(agents) = u64::try_from(scaled_traffic.div_ceil(scaled_cap))
@@ -328,4 +337,53 @@ pub struct StaffingRequest {
     pub shrinkage: Shrinkage,
     /// Erlang C or Erlang A.
     pub model: Model,
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::staffing::exact::BigNat;
+
+    /// `mantissa / 10^scale` as a decimal, through its text.
+    fn decimal(mantissa: u64, scale: u32) -> Decimal {
+        let digits = format!("{mantissa:0>width$}", width = scale as usize + 1);
+        let (whole, fraction) = digits.split_at(digits.len() - scale as usize);
+        Decimal::parse("x", &format!("{whole}.{fraction}")).unwrap()
+    }
+
+    proptest! {
+        /// The products taken once give the same answers as multiplying every
+        /// factor without overflow, small inputs and huge ones alike.
+        #[test]
+        fn exact_tests_agree_with_big_numbers(
+            volume in prop_oneof![0u64..5000, any::<u64>()],
+            volume_scale in 0u32..=18,
+            aht in prop_oneof![0u64..5000, any::<u64>()],
+            aht_scale in 0u32..=18,
+            minutes in prop_oneof![1u64..120, 1..=u64::MAX],
+            minutes_scale in 0u32..=18,
+            agents in prop_oneof![0u64..5000, any::<u64>()],
+            cap in 1u64..=1000,
+        ) {
+            let length = IntervalLength::parse_minutes("m", &decimal(minutes, minutes_scale).to_string());
+            prop_assume!(length.is_ok());
+            let (volume, aht) = (decimal(volume, volume_scale), decimal(aht, aht_scale));
+            let Ok(load) = IntervalLoad::new("v", volume, aht, length.unwrap()) else {
+                return Ok(());
+            };
+            let cap = OccupancyCap::parse("c", &decimal(cap, 3).to_string()).unwrap();
+            let big = |extra_denominator: u64, extra_numerator: [u64; 2]| {
+                let (left, right) = load.cross_factors([extra_denominator], extra_numerator);
+                BigNat::product(&left).cmp(&BigNat::product(&right))
+            };
+            prop_assert_eq!(load.is_stable_with(agents), big(1, [agents, 1]) == Ordering::Less);
+            prop_assert_eq!(
+                load.occupancy_within(agents, cap),
+                big(cap.share().denominator(), [agents, cap.share().mantissa()]) != Ordering::Greater
+            );
+            prop_assert_eq!(load.traffic_at_most(agents, 7), big(7, [agents, 1]) != Ordering::Greater);
+        }
+    }
 }

@@ -35,4 +35,4 @@ pub use inputs::{
     Shrinkage, StaffingRequest, Targets,
 };
 pub use metrics::Metrics;
-pub use search::{Constraint, StaffingPlan, evaluate, failed_constraints, plan};
+pub use search::{Constraint, Detail, StaffingPlan, evaluate, failed_constraints, plan, plan_with};

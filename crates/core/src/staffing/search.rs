@@ -73,6 +73,24 @@ pub struct StaffingPlan {
 /// With no contacts (volume 0) no agents are needed: every figure is the trivial
 /// one and occupancy is undefined.
 pub fn plan(request: &StaffingRequest) -> Result<StaffingPlan, ChainTooLarge> {
+    plan_with(request, Detail::Full)
+}
+
+/// How much of a [`StaffingPlan`] [`plan_with`] works out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything, [`StaffingPlan::binding`] included.
+    Full,
+    /// Under Erlang C, the figures only: `binding` is left empty. For callers
+    /// that never show it (the batch JSON answer), this spares two exact tests
+    /// and a list per interval. Erlang A still works `binding` out, as checking
+    /// one agent fewer can fail, and that failure must not go unreported.
+    Figures,
+}
+
+/// As [`plan`], working out only what `detail` asks for; every figure is the
+/// same either way.
+pub fn plan_with(request: &StaffingRequest, detail: Detail) -> Result<StaffingPlan, ChainTooLarge> {
     let traffic_erlangs = request.load.traffic_erlangs();
     let with_abandonment = matches!(request.model, Model::ErlangA { .. });
     if request.load.volume().is_zero() {
@@ -89,7 +107,10 @@ pub fn plan(request: &StaffingRequest) -> Result<StaffingPlan, ChainTooLarge> {
     let (agents, abandon_within_threshold, metrics, binding) = match erlang_a(request) {
         None => {
             // The search stops at N ≥ 1, so `fewer` is the state at N − 1.
-            let binding = failed_constraints(request, &found.fewer);
+            let binding = match detail {
+                Detail::Full => failed_constraints(request, &found.fewer),
+                Detail::Figures => Vec::new(),
+            };
             (found.answer.agents, None, found.answer, binding)
         }
         Some(model) => {

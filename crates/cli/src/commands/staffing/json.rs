@@ -49,82 +49,89 @@ fn string(out: &mut Vec<u8>, text: &str) {
     }
 }
 
-/// The members of an interval object, in the contract's order.
-const MEMBERS: [&str; 10] = [
-    "interval_start",
-    "model",
-    "traffic_erlangs",
-    "agents",
-    "scheduled_agents",
-    "service_level",
-    "asa_seconds",
-    "occupancy",
-    "probability_of_wait",
-    "abandon_rate",
-];
-
-/// Each member's `,\n<indent>"name": ` at one indent, built once per document
-/// so that a row copies one slice per member.
-#[derive(Debug)]
-pub(super) struct Keys {
-    members: [Vec<u8>; 10],
-    /// The indent of the object's closing brace.
-    closing: Vec<u8>,
+/// Each member's `,\n<indent>"name": ` in the contract's order, at `$indent`.
+macro_rules! keys {
+    ($indent:literal) => {
+        [
+            concat!(",\n", $indent, "\"interval_start\": ").as_bytes(),
+            concat!(",\n", $indent, "\"model\": ").as_bytes(),
+            concat!(",\n", $indent, "\"traffic_erlangs\": ").as_bytes(),
+            concat!(",\n", $indent, "\"agents\": ").as_bytes(),
+            concat!(",\n", $indent, "\"scheduled_agents\": ").as_bytes(),
+            concat!(",\n", $indent, "\"service_level\": ").as_bytes(),
+            concat!(",\n", $indent, "\"asa_seconds\": ").as_bytes(),
+            concat!(",\n", $indent, "\"occupancy\": ").as_bytes(),
+            concat!(",\n", $indent, "\"probability_of_wait\": ").as_bytes(),
+            concat!(",\n", $indent, "\"abandon_rate\": ").as_bytes(),
+        ]
+    };
 }
 
-impl Keys {
-    /// The keys of objects whose members are indented by `indent` spaces (2 or more).
-    pub(super) fn new(indent: usize) -> Self {
-        let members = MEMBERS.map(|name| {
-            let mut key = b",\n".to_vec();
-            key.resize(key.len() + indent, b' ');
-            key.push(b'"');
-            key.extend_from_slice(name.as_bytes());
-            key.extend_from_slice(b"\": ");
-            key
-        });
-        Self { members, closing: vec![b' '; indent.saturating_sub(2)] }
-    }
+/// The pretty layout of an interval object at one depth. The keys are
+/// constants, so that a row copies each as a few moves of known length rather
+/// than through a `memcpy` call (sixteen a row, 4% of a batch's instructions).
+pub(super) trait Layout {
+    /// Each member's key, comma first, in the contract's order.
+    const KEYS: [&'static [u8]; 10];
+    /// The indent of the object's closing brace.
+    const CLOSING: &'static [u8];
+}
 
-    /// Opens member `index`: the first member of an object takes no comma.
-    fn open(&self, out: &mut Vec<u8>, first: &mut bool, index: usize) {
-        let key = &self.members[index];
-        out.extend_from_slice(if *first { &key[1..] } else { key });
-        *first = false;
-    }
+/// The single-interval form's object: members indented by two spaces.
+pub(super) struct TopLevel;
+
+impl Layout for TopLevel {
+    const KEYS: [&'static [u8]; 10] = keys!("  ");
+    const CLOSING: &'static [u8] = b"";
+}
+
+/// An object in the batch array: members indented by four spaces.
+pub(super) struct InArray;
+
+impl Layout for InArray {
+    const KEYS: [&'static [u8]; 10] = keys!("    ");
+    const CLOSING: &'static [u8] = b"  ";
+}
+
+/// Opens member `index` of an object laid out by `L`: the first member of an
+/// object takes no comma.
+fn open<L: Layout>(out: &mut Vec<u8>, first: &mut bool, index: usize) {
+    let key = L::KEYS[index];
+    out.extend_from_slice(if *first { &key[1..] } else { key });
+    *first = false;
 }
 
 impl JsonRow<'_> {
-    /// Appends this object, pretty-printed with `keys`' indent.
-    pub(super) fn write(&self, out: &mut Vec<u8>, keys: &Keys) {
+    /// Appends this object, pretty-printed as `L` lays it out.
+    pub(super) fn write<L: Layout>(&self, out: &mut Vec<u8>) {
         let mut first = true;
         out.push(b'{');
         if let Some(start) = self.interval_start {
-            keys.open(out, &mut first, 0);
+            open::<L>(out, &mut first, 0);
             string(out, start);
         }
-        keys.open(out, &mut first, 1);
+        open::<L>(out, &mut first, 1);
         string(out, self.model);
-        keys.open(out, &mut first, 2);
+        open::<L>(out, &mut first, 2);
         scalar(out, &self.traffic_erlangs);
-        keys.open(out, &mut first, 3);
+        open::<L>(out, &mut first, 3);
         scalar(out, &self.agents);
-        keys.open(out, &mut first, 4);
+        open::<L>(out, &mut first, 4);
         scalar(out, &self.scheduled_agents);
-        keys.open(out, &mut first, 5);
+        open::<L>(out, &mut first, 5);
         scalar(out, &self.service_level);
-        keys.open(out, &mut first, 6);
+        open::<L>(out, &mut first, 6);
         scalar(out, &self.asa_seconds);
-        keys.open(out, &mut first, 7);
+        open::<L>(out, &mut first, 7);
         scalar(out, &self.occupancy);
-        keys.open(out, &mut first, 8);
+        open::<L>(out, &mut first, 8);
         scalar(out, &self.probability_of_wait);
         if let Some(rate) = self.abandon_rate {
-            keys.open(out, &mut first, 9);
+            open::<L>(out, &mut first, 9);
             scalar(out, &rate);
         }
         out.push(b'\n');
-        out.extend_from_slice(&keys.closing);
+        out.extend_from_slice(L::CLOSING);
         out.push(b'}');
     }
 }
@@ -184,19 +191,31 @@ impl Figures {
     }
 }
 
-/// A pretty-printed JSON array of interval objects, built row by row.
+/// A pretty-printed JSON array of interval objects, built row by row, whole or
+/// in parts that are encoded apart (on several threads) and written in order.
 #[derive(Debug)]
 pub(super) struct JsonArray {
     out: Vec<u8>,
-    rows: usize,
-    keys: Keys,
+    /// Whether the array already has a row, here or in an earlier part: the
+    /// next row then takes a comma rather than the opening bracket.
+    opened: bool,
 }
 
 impl JsonArray {
     /// An empty array with room for `bytes` bytes, so that a large batch is not
     /// copied over and over as the buffer grows.
     pub(super) fn with_capacity(bytes: usize) -> Self {
-        Self { out: Vec::with_capacity(bytes), rows: 0, keys: Keys::new(4) }
+        Self::part(Vec::with_capacity(bytes), false)
+    }
+
+    /// A part of an array, encoded into `buffer` (emptied first, so that a
+    /// buffer already written out can serve again); `after_rows` says whether
+    /// earlier parts hold rows. The array is the parts' bytes in order:
+    /// [`JsonArray::into_bytes`] of every part but the last, then the last
+    /// part's [`JsonArray::finish`].
+    pub(super) fn part(mut buffer: Vec<u8>, after_rows: bool) -> Self {
+        buffer.clear();
+        Self { out: buffer, opened: after_rows }
     }
 
     /// The bytes encoded so far and not yet taken.
@@ -214,14 +233,19 @@ impl JsonArray {
 
     /// Appends one interval's object.
     pub(super) fn push(&mut self, row: &JsonRow<'_>) {
-        self.out.extend_from_slice(if self.rows == 0 { b"[\n  " } else { b",\n  " });
-        row.write(&mut self.out, &self.keys);
-        self.rows += 1;
+        self.out.extend_from_slice(if self.opened { b",\n  " } else { b"[\n  " });
+        self.opened = true;
+        row.write::<InArray>(&mut self.out);
     }
 
-    /// The whole array, closed.
+    /// The bytes of a part that is not the last, left open.
+    pub(super) fn into_bytes(self) -> Vec<u8> {
+        self.out
+    }
+
+    /// The whole array (or its last part), closed.
     pub(super) fn finish(mut self) -> Vec<u8> {
-        self.out.extend_from_slice(if self.rows == 0 { b"[]" } else { b"\n]" });
+        self.out.extend_from_slice(if self.opened { b"\n]" } else { b"[]" });
         self.out
     }
 }
@@ -229,7 +253,7 @@ impl JsonArray {
 /// One interval's object on its own, as the single-interval form prints it.
 pub(super) fn single(row: &JsonRow<'_>) -> Vec<u8> {
     let mut out = Vec::new();
-    row.write(&mut out, &Keys::new(2));
+    row.write::<TopLevel>(&mut out);
     out
 }
 
@@ -288,6 +312,26 @@ mod tests {
         }
         written.extend_from_slice(&drained.finish());
         assert_eq!(written, whole.finish());
+    }
+
+    #[test]
+    fn parts_in_order_are_the_whole_array() {
+        let all = rows();
+        // Every way of cutting the rows into three parts, empty parts included.
+        for first in 0..=all.len() {
+            for second in first..=all.len() {
+                let mut whole = JsonArray::with_capacity(0);
+                all.iter().for_each(|row| whole.push(row));
+                let mut written = Vec::new();
+                let cuts = [(0, first), (first, second), (second, all.len())];
+                for (index, &(begin, end)) in cuts.iter().enumerate() {
+                    let mut part = JsonArray::part(b"left over".to_vec(), begin > 0);
+                    all[begin..end].iter().for_each(|row| part.push(row));
+                    written.extend(if index == 2 { part.finish() } else { part.into_bytes() });
+                }
+                assert_eq!(written, whole.finish(), "cut at {first} and {second}");
+            }
+        }
     }
 
     #[test]

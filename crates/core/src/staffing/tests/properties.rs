@@ -90,6 +90,10 @@ proptest! {
         prop_assert!(!p.binding.is_empty());
         let fewer = evaluate(&request, p.agents - 1).unwrap();
         prop_assert_eq!(failed_constraints(&request, &fewer), p.binding.clone());
+        // Leaving out `binding` changes nothing else.
+        let figures = plan_with(&request, Detail::Figures).unwrap();
+        prop_assert_eq!(StaffingPlan { binding: p.binding.clone(), ..figures.clone() }, p.clone());
+        prop_assert_eq!(figures.binding.is_empty(), patience.is_none());
         // scheduled·(1 − s) ≥ agents, and one fewer would not be.
         let s = u64::from(shrink_percent);
         let agents = u64::from(p.agents);
