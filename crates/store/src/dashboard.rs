@@ -155,31 +155,53 @@ pub async fn day_counts(db: &Db, scope: &ContactScope, from: Date, to: Date) -> 
     let sums: Vec<String> = COUNT_COLUMNS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}")).collect();
     let by_agent = scope.agents.is_some();
     let keys = if by_agent { "day, agent_id, queue, channel" } else { "day, queue, channel" };
-    let mut sql = format!("SELECT {keys}, {} FROM kpi_rollups WHERE day >= $1 AND day <= $2", sums.join(", "));
-    let mut binds: Vec<String> = vec![from.to_string(), to.to_string()];
+    let mut binds: Vec<String> = Vec::new();
+    // Appends the values as binds and returns their placeholders.
+    let mut bind = |values: Vec<String>| -> String {
+        let start = binds.len() + 1;
+        binds.extend(values);
+        (start..=binds.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    };
+    let mut spans_by_id: HashMap<&str, Vec<&AgentSpan>> = HashMap::new();
+    let mut conditions = Vec::new();
+    match &scope.agents {
+        Some(agents) => {
+            for span in agents {
+                spans_by_id.entry(span.agent_id.as_str()).or_default().push(span);
+            }
+            let mut ids: Vec<&str> = spans_by_id.keys().copied().collect();
+            ids.sort_unstable();
+            // '' is the rollups' "nobody answered"; it is read only for owned queues.
+            if !scope.unanswered_queues.is_empty() {
+                ids.push("");
+            }
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            // Every day of the period named, so that the database seeks to
+            // each (day, agent) of the rollups' key instead of reading every
+            // agent's rows in the period and keeping a few.
+            let days = days_between(from, to);
+            conditions.push(format!("day IN ({})", bind(days.iter().map(ToString::to_string).collect())));
+            conditions.push(format!("agent_id IN ({})", bind(ids.iter().map(|s| (*s).to_string()).collect())));
+        }
+        None => conditions.push(format!(
+            "day >= {} AND day <= {}",
+            bind(vec![from.to_string()]),
+            bind(vec![to.to_string()])
+        )),
+    }
     if let Some(queue) = &scope.queue {
-        binds.push(queue.clone());
-        sql.push_str(&format!(" AND queue = ${}", binds.len()));
+        conditions.push(format!("queue = {}", bind(vec![queue.clone()])));
     }
     if let Some(channel) = scope.channel {
-        binds.push(channel.as_str().to_string());
-        sql.push_str(&format!(" AND channel = ${}", binds.len()));
+        conditions.push(format!("channel = {}", bind(vec![channel.as_str().to_string()])));
     }
-    let mut spans_by_id: HashMap<&str, Vec<&AgentSpan>> = HashMap::new();
-    if let Some(agents) = &scope.agents {
-        for span in agents {
-            spans_by_id.entry(span.agent_id.as_str()).or_default().push(span);
-        }
-        let mut ids: Vec<&str> = spans_by_id.keys().copied().collect();
-        ids.sort_unstable();
-        // '' is the rollups' "nobody answered"; it is kept only for owned queues.
-        ids.push("");
-        let start = binds.len() + 1;
-        binds.extend(ids.iter().map(|s| (*s).to_string()));
-        let marks: Vec<String> = (start..start + ids.len()).map(|i| format!("${i}")).collect();
-        sql.push_str(&format!(" AND agent_id IN ({})", marks.join(", ")));
-    }
-    sql.push_str(&format!(" GROUP BY {keys} ORDER BY day"));
+    let sql = format!(
+        "SELECT {keys}, {} FROM kpi_rollups WHERE {} GROUP BY {keys} ORDER BY day",
+        sums.join(", "),
+        conditions.join(" AND ")
+    );
     let mut query = sqlx::query(&sql).persistent(false);
     for value in &binds {
         query = query.bind(value.as_str());
@@ -207,6 +229,11 @@ pub async fn day_counts(db: &Db, scope: &ContactScope, from: Date, to: Date) -> 
     out.into_iter()
         .map(|((day, queue, channel), counts)| Ok(DayCounts { day: parse_day(&day)?, queue, channel, counts }))
         .collect()
+}
+
+/// The days from `from` to `to`, inclusive.
+fn days_between(from: Date, to: Date) -> Vec<Date> {
+    from.series(jiff::Span::new().days(1)).take_while(|day| *day <= to).collect()
 }
 
 /// The queues and channels that have contacts in a period, for the

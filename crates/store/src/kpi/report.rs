@@ -2,7 +2,10 @@
 //!
 //! The database sums the rollups grouped by the columns the keys need (a
 //! `week` or `month` grouping uses the stored week and month of each day), so
-//! it returns one row per group, or per (day, agent) when teams are involved:
+//! it returns one row per group, or per (day, agent) when teams are involved.
+//! It reads the smallest table that holds those columns: the weekly rollups
+//! for whole weeks by agent, the per-agent daily rollups when no queue,
+//! channel or topic is needed, and the full daily rollups otherwise. With teams,
 //! an agent's team is looked up for each day from the membership history, in
 //! memory, and the rows regrouped with `KpiCounts::merge`. Interactions are
 //! never read.
@@ -138,7 +141,14 @@ pub async fn report(db: &Db, query: &KpiQuery) -> StoreResult<Vec<KpiGroupRow>> 
         }
         None => vec![(query.from, query.to)],
     };
-    let mut sql = format!("SELECT {} FROM kpi_rollups WHERE day >= $1 AND day <= $2", select.join(", "));
+    // Without a queue, channel or topic to tell apart, the per-agent daily
+    // rollups answer: at most a row per agent per day instead of nearly one
+    // per contact.
+    let per_agent = query.queue.is_none()
+        && query.channel.is_none()
+        && !query.group_by.iter().any(|by| matches!(by, GroupBy::Queue | GroupBy::Channel | GroupBy::Topic));
+    let daily = if per_agent { "kpi_rollups_agent_daily" } else { "kpi_rollups" };
+    let mut sql = format!("SELECT {} FROM {daily} WHERE day >= $1 AND day <= $2", select.join(", "));
     let mut n = 2;
     if query.queue.is_some() {
         n += 1;
