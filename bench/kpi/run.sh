@@ -14,7 +14,8 @@
 #      4 May to 1 November 2026) with wrk --latency, printing p50 and p99,
 #      then the server's peak memory.
 #
-# Environment: CARGO_TARGET_DIR (where the release binary is built),
+# Environment: CARGO_TARGET_DIR (where the release binary is built), or
+# BIN (a crewdeck binary to use instead, e.g. an older build to compare),
 # WORK (default /tmp/crewdeck-bench-kpi), CSV (default
 # /work/bench-data/interactions_10000000.csv, generated when missing),
 # RUNS (default 10), SECONDS (wrk duration, default 15),
@@ -30,8 +31,12 @@ connections="${CONNECTIONS:-8}"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 mkdir -p "$work"
 
-cargo build --release -p crewdeck --quiet
-bin="$target/release/crewdeck"
+if [ -n "${BIN:-}" ]; then
+  bin="$BIN"
+else
+  cargo build --release -p crewdeck --quiet
+  bin="$target/release/crewdeck"
+fi
 db="$work/kpi_10m.db"
 url="sqlite://$db"
 
