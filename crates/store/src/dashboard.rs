@@ -7,7 +7,7 @@
 //! answered under any of their agent ids: the ids linked to them and their
 //! email.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 pub use crewdeck_core::kpi::DayCounts;
 use crewdeck_core::kpi::{Channel, KpiCounts, owned_queues};
@@ -153,60 +153,102 @@ pub async fn day_counts(db: &Db, scope: &ContactScope, from: Date, to: Date) -> 
         ));
     }
     let sums: Vec<String> = COUNT_COLUMNS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}")).collect();
-    let by_agent = scope.agents.is_some();
-    let keys = if by_agent { "day, agent_id, queue, channel" } else { "day, queue, channel" };
-    let mut sql = format!("SELECT {keys}, {} FROM kpi_rollups WHERE day >= $1 AND day <= $2", sums.join(", "));
-    let mut binds: Vec<String> = vec![from.to_string(), to.to_string()];
+    let mut binds: Vec<String> = Vec::new();
+    // Appends the values as binds and returns their placeholders.
+    let mut bind = |values: Vec<String>| -> String {
+        let start = binds.len() + 1;
+        binds.extend(values);
+        (start..=binds.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    };
+    let mut conditions = Vec::new();
+    match &scope.agents {
+        Some(agents) => {
+            // Which rows count is decided in the query, so that it returns a
+            // row per day, queue and channel rather than one per agent too.
+            // '' is the rollups' "nobody answered", never an agent's id.
+            let agents: Vec<&AgentSpan> = agents.iter().filter(|s| !s.agent_id.is_empty()).collect();
+            let mut ids: Vec<&str> = agents.iter().map(|s| s.agent_id.as_str()).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            // Ids counted on every day of the period, and the spans of the others.
+            let whole: Vec<&str> = ids
+                .iter()
+                .copied()
+                .filter(|id| agents.iter().any(|s| s.agent_id == *id && s.covers(from) && s.covers(to)))
+                .collect();
+            let mut counted = Vec::new();
+            if !whole.is_empty() {
+                counted.push(format!("agent_id IN ({})", bind(whole.iter().map(|s| (*s).to_string()).collect())));
+            }
+            for span in agents.iter().filter(|s| !whole.contains(&s.agent_id.as_str())) {
+                let first = span.from.max(from);
+                let last = span.to.map_or(to, |t| t.min(to));
+                if first <= last {
+                    counted.push(format!(
+                        "(agent_id = {} AND day >= {} AND day <= {})",
+                        bind(vec![span.agent_id.clone()]),
+                        bind(vec![first.to_string()]),
+                        bind(vec![last.to_string()])
+                    ));
+                }
+            }
+            // '' is the rollups' "nobody answered"; it counts only in owned queues.
+            if !scope.unanswered_queues.is_empty() {
+                ids.push("");
+                counted.push(format!("(agent_id = '' AND queue IN ({}))", bind(scope.unanswered_queues.clone())));
+            }
+            if counted.is_empty() {
+                return Ok(Vec::new());
+            }
+            // Every day of the period named, so that the database seeks to
+            // each (day, agent) of the rollups' key instead of reading every
+            // agent's rows in the period and keeping a few.
+            let days = days_between(from, to);
+            conditions.push(format!("day IN ({})", bind(days.iter().map(ToString::to_string).collect())));
+            conditions.push(format!("agent_id IN ({})", bind(ids.iter().map(|s| (*s).to_string()).collect())));
+            conditions.push(format!("({})", counted.join(" OR ")));
+        }
+        None => conditions.push(format!(
+            "day >= {} AND day <= {}",
+            bind(vec![from.to_string()]),
+            bind(vec![to.to_string()])
+        )),
+    }
     if let Some(queue) = &scope.queue {
-        binds.push(queue.clone());
-        sql.push_str(&format!(" AND queue = ${}", binds.len()));
+        conditions.push(format!("queue = {}", bind(vec![queue.clone()])));
     }
     if let Some(channel) = scope.channel {
-        binds.push(channel.as_str().to_string());
-        sql.push_str(&format!(" AND channel = ${}", binds.len()));
+        conditions.push(format!("channel = {}", bind(vec![channel.as_str().to_string()])));
     }
-    let mut spans_by_id: HashMap<&str, Vec<&AgentSpan>> = HashMap::new();
-    if let Some(agents) = &scope.agents {
-        for span in agents {
-            spans_by_id.entry(span.agent_id.as_str()).or_default().push(span);
-        }
-        let mut ids: Vec<&str> = spans_by_id.keys().copied().collect();
-        ids.sort_unstable();
-        // '' is the rollups' "nobody answered"; it is kept only for owned queues.
-        ids.push("");
-        let start = binds.len() + 1;
-        binds.extend(ids.iter().map(|s| (*s).to_string()));
-        let marks: Vec<String> = (start..start + ids.len()).map(|i| format!("${i}")).collect();
-        sql.push_str(&format!(" AND agent_id IN ({})", marks.join(", ")));
-    }
-    sql.push_str(&format!(" GROUP BY {keys} ORDER BY day"));
+    let sql = format!(
+        "SELECT day, queue, channel, {} FROM kpi_rollups WHERE {} GROUP BY day, queue, channel",
+        sums.join(", "),
+        conditions.join(" AND ")
+    );
     let mut query = sqlx::query(&sql).persistent(false);
     for value in &binds {
         query = query.bind(value.as_str());
     }
     let rows = query.fetch_all(db.pool()).await?;
-    let mut out: BTreeMap<(String, String, String), KpiCounts> = BTreeMap::new();
-    for row in &rows {
-        let day_text: String = row.try_get("day")?;
-        let queue: String = row.try_get("queue")?;
-        if by_agent {
-            let agent: String = row.try_get("agent_id")?;
-            let keep = if agent.is_empty() {
-                scope.unanswered_queues.contains(&queue)
-            } else {
-                let day = parse_day(&day_text)?;
-                spans_by_id.get(agent.as_str()).is_some_and(|spans| spans.iter().any(|s| s.covers(day)))
-            };
-            if !keep {
-                continue;
-            }
-        }
-        let channel: String = row.try_get("channel")?;
-        out.entry((day_text, queue, channel)).or_default().merge(&counts_from_row(row)?);
-    }
-    out.into_iter()
-        .map(|((day, queue, channel), counts)| Ok(DayCounts { day: parse_day(&day)?, queue, channel, counts }))
-        .collect()
+    let mut out = rows
+        .iter()
+        .map(|row| {
+            Ok(DayCounts {
+                day: parse_day(&row.try_get::<String, _>("day")?)?,
+                queue: row.try_get("queue")?,
+                channel: row.try_get("channel")?,
+                counts: counts_from_row(row)?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    // In the same order on both backends, whatever PostgreSQL's collation.
+    out.sort_by(|a, b| (a.day, &a.queue, &a.channel).cmp(&(b.day, &b.queue, &b.channel)));
+    Ok(out)
+}
+
+/// The days from `from` to `to`, inclusive.
+fn days_between(from: Date, to: Date) -> Vec<Date> {
+    from.series(jiff::Span::new().days(1)).take_while(|day| *day <= to).collect()
 }
 
 /// The queues and channels that have contacts in a period, for the

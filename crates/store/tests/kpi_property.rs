@@ -255,15 +255,36 @@ async fn check(
 ) {
     let list: Vec<&Interaction> = records.values().collect();
     let flags = resolved_first_time(&list, settings.fcr_window());
-    let (from, to) = (date(2026, 1, 3), date(2026, 1, 25));
-    let groupings = ["", "agent", "team", "agent,week", "day,channel", "month,queue,topic", "team,day"];
+    // A Saturday to a Sunday (whole weeks inside, days at both ends) and a
+    // Wednesday to a Tuesday (days at both ends of one whole week).
+    for (from, to) in [(date(2026, 1, 3), date(2026, 1, 25)), (date(2026, 1, 7), date(2026, 1, 20))] {
+        check_period(db, seed, from, to, &list, &flags, surveys, settings, tz).await;
+    }
+}
+
+/// [`check`] over one period.
+#[expect(clippy::too_many_arguments, reason = "the test's state, passed through")]
+async fn check_period(
+    db: &TestDb,
+    seed: u64,
+    from: Date,
+    to: Date,
+    list: &[&Interaction],
+    flags: &[bool],
+    surveys: &HashMap<(String, Timestamp), Survey>,
+    settings: &KpiSettings,
+    tz: &TimeZone,
+) {
+    // Groupings without a queue, channel or topic read the per-agent rollups.
+    let groupings =
+        ["", "agent", "team", "agent,week", "agent,month", "day,channel", "month,queue,topic", "team,day", "day"];
     for grouping in groupings {
         let group_by = if grouping.is_empty() { Vec::new() } else { GroupBy::parse_list(grouping).expect("list") };
         for (team, queue, channel) in
             [(None, None, None), (Some("A"), None, None), (None, Some("q1"), Some(Channel::Voice))]
         {
             let mut expected: BTreeMap<Vec<Option<String>>, KpiCounts> = BTreeMap::new();
-            for (i, &flag) in list.iter().zip(&flags) {
+            for (i, &flag) in list.iter().zip(flags) {
                 let day = local_date(i.arrived_at(), tz);
                 if day < from || day > to {
                     continue;
@@ -296,7 +317,10 @@ async fn check(
             let got: Vec<(Vec<Option<String>>, _)> =
                 got.into_iter().map(|r| (r.keys.0.into_iter().map(|(_, v)| v).collect(), r.row)).collect();
             let want: Vec<(Vec<Option<String>>, _)> = expected.into_iter().map(|(k, c)| (k, c.derive())).collect();
-            assert_eq!(got, want, "seed {seed}, group by {grouping:?}, filters {team:?} {queue:?} {channel:?}");
+            assert_eq!(
+                got, want,
+                "seed {seed}, {from} to {to}, group by {grouping:?}, filters {team:?} {queue:?} {channel:?}"
+            );
         }
     }
 }

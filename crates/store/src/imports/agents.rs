@@ -32,10 +32,11 @@ pub struct LinkedAgent {
 
 /// Agent ids in the imported contacts that match nobody: no link and no
 /// person with that email. Busiest first, at most `limit`. Read from the
-/// per-day rollups, so the cost does not grow with the number of contacts.
+/// per-agent daily rollups (a row per agent per day), so the cost does not
+/// grow with the number of contacts.
 pub async fn unlinked_agents(db: &Db, limit: i64) -> StoreResult<Vec<UnlinkedAgent>> {
     let rows = sqlx::query(
-        "SELECT r.agent_id, CAST(SUM(r.contacts) AS BIGINT) AS contacts, MAX(r.day) AS last_day FROM kpi_rollups r \
+        "SELECT r.agent_id, CAST(SUM(r.contacts) AS BIGINT) AS contacts, MAX(r.day) AS last_day FROM kpi_rollups_agent_daily r \
          WHERE r.agent_id <> '' \
            AND NOT EXISTS (SELECT 1 FROM agent_ids a WHERE a.agent_id = r.agent_id) \
            AND NOT EXISTS (SELECT 1 FROM people p WHERE LOWER(p.email) = LOWER(r.agent_id)) \

@@ -2,7 +2,10 @@
 //!
 //! The database sums the rollups grouped by the columns the keys need (a
 //! `week` or `month` grouping uses the stored week and month of each day), so
-//! it returns one row per group, or per (day, agent) when teams are involved:
+//! it returns one row per group, or per (day, agent) when teams are involved.
+//! It reads the smallest table that holds those columns: the weekly rollups
+//! for whole weeks by agent, the per-agent daily rollups when no queue,
+//! channel or topic is needed, and the full daily rollups otherwise. With teams,
 //! an agent's team is looked up for each day from the membership history, in
 //! memory, and the rows regrouped with `KpiCounts::merge`. Interactions are
 //! never read.
@@ -113,11 +116,6 @@ pub async fn report(db: &Db, query: &KpiQuery) -> StoreResult<Vec<KpiGroupRow>> 
         need("day");
         need("agent_id");
     }
-    let sums: Vec<String> = COUNT_COLUMNS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}")).collect();
-    let mut select = columns.clone();
-    let joined_sums = sums.join(", ");
-    select.push(&joined_sums);
-    let group_by = if columns.is_empty() { String::new() } else { format!(" GROUP BY {}", columns.join(", ")) };
     // Whole weeks come from the weekly rollups when the report needs no
     // more than agent and week; the days outside them from the daily ones.
     let weekly_only = !needs_team
@@ -138,7 +136,18 @@ pub async fn report(db: &Db, query: &KpiQuery) -> StoreResult<Vec<KpiGroupRow>> 
         }
         None => vec![(query.from, query.to)],
     };
-    let mut sql = format!("SELECT {} FROM kpi_rollups WHERE day >= $1 AND day <= $2", select.join(", "));
+    // Without a queue, channel or topic to tell apart, the per-agent daily
+    // rollups answer: at most a row per agent per day instead of nearly one
+    // per contact.
+    let per_agent = query.queue.is_none()
+        && query.channel.is_none()
+        && !query.group_by.iter().any(|by| matches!(by, GroupBy::Queue | GroupBy::Channel | GroupBy::Topic));
+    let (daily, daily_key): (&str, &[&str]) = if per_agent {
+        ("kpi_rollups_agent_daily", &["day", "agent_id"])
+    } else {
+        ("kpi_rollups", &["day", "agent_id", "queue", "channel", "topic"])
+    };
+    let mut sql = format!("FROM {daily} WHERE day >= $1 AND day <= $2");
     let mut n = 2;
     if query.queue.is_some() {
         n += 1;
@@ -148,7 +157,7 @@ pub async fn report(db: &Db, query: &KpiQuery) -> StoreResult<Vec<KpiGroupRow>> 
         n += 1;
         sql.push_str(&format!(" AND channel = ${n}"));
     }
-    sql.push_str(&group_by);
+    let sql = summed(&columns, daily_key, &sql);
     let mut rows = Vec::new();
     for (from, to) in day_ranges {
         let mut sql_query = sqlx::query(&sql).bind(from.to_string()).bind(to.to_string());
@@ -162,8 +171,7 @@ pub async fn report(db: &Db, query: &KpiQuery) -> StoreResult<Vec<KpiGroupRow>> 
     }
     if let Some((monday, sunday)) = whole_weeks {
         // ISO week keys (2026-W03) sort as text in time order.
-        let weekly =
-            format!("SELECT {} FROM kpi_rollups_weekly WHERE week >= $1 AND week <= $2{group_by}", select.join(", "));
+        let weekly = summed(&columns, &["week", "agent_id"], "FROM kpi_rollups_weekly WHERE week >= $1 AND week <= $2");
         let week = |day: Date| GroupBy::Week.period_key(day).unwrap_or_default();
         rows.extend(sqlx::query(&weekly).bind(week(monday)).bind(week(sunday)).fetch_all(db.pool()).await?);
     }
@@ -209,6 +217,21 @@ pub async fn report(db: &Db, query: &KpiQuery) -> StoreResult<Vec<KpiGroupRow>> 
             row: counts.derive(),
         })
         .collect())
+}
+
+/// `SELECT` of `columns` and the counts `from_where` (a `FROM … WHERE …`
+/// clause), summed per group of `columns`. When `columns` hold the table's
+/// whole `key`, every row is a group of its own and is read as it is: summing
+/// seventeen columns over groups of one row costs SQLite more than reading them.
+fn summed(columns: &[&str], key: &[&str], from_where: &str) -> String {
+    let mut select: Vec<String> = columns.iter().map(|c| (*c).to_string()).collect();
+    if key.iter().all(|k| columns.contains(k)) {
+        select.extend(COUNT_COLUMNS.iter().map(|c| (*c).to_string()));
+        return format!("SELECT {} {from_where}", select.join(", "));
+    }
+    select.extend(COUNT_COLUMNS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}")));
+    let group_by = if columns.is_empty() { String::new() } else { format!(" GROUP BY {}", columns.join(", ")) };
+    format!("SELECT {} {from_where}{group_by}", select.join(", "))
 }
 
 /// The first Monday and the last Sunday of the whole ISO weeks inside

@@ -1,5 +1,6 @@
-//! The rollup table: additive counts per local day, agent, queue, channel and
-//! topic, changed only by signed deltas inside an import's batch transaction.
+//! The rollup tables: additive counts per local day, agent, queue, channel and
+//! topic, changed only by signed deltas inside an import's batch transaction,
+//! and the same counts summed per week and agent and per day and agent.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -93,6 +94,7 @@ impl Deltas {
             });
         }
         write_weekly(tx, backend, &changed, &periods).await?;
+        write_agent_daily(tx, backend, &changed, &periods).await?;
         // 24 parameters a row; SQLite allows 32 766 in one statement.
         for chunk in changed.chunks(1000) {
             let mut sql = String::from("INSERT INTO kpi_rollups (day, agent_id, queue, channel, topic, week, month");
@@ -167,6 +169,57 @@ async fn write_weekly(
         let mut query = sqlx::query(&sql).persistent(chunk.len() == 1000);
         for ((week, agent), delta) in chunk {
             query = query.bind(*week).bind(*agent);
+            for &value in delta {
+                query = query.bind(value);
+            }
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Adds the same deltas to `kpi_rollups_agent_daily`, summed per day and agent.
+async fn write_agent_daily(
+    tx: &mut Tx,
+    backend: Backend,
+    changed: &[(RollupKey, [i64; 17])],
+    periods: &HashMap<Date, [String; 3]>,
+) -> StoreResult<()> {
+    // `changed` is sorted by day then agent, so equal keys are neighbours
+    // and the sums come out in primary key order.
+    let mut daily: Vec<((Date, &str), [i64; 17])> = Vec::new();
+    for (key, delta) in changed {
+        let at = (key.day, key.agent_id.as_str());
+        if daily.last().is_none_or(|(k, _)| *k != at) {
+            daily.push((at, [0; 17]));
+        }
+        if let Some((_, slot)) = daily.last_mut() {
+            for (s, d) in slot.iter_mut().zip(delta) {
+                *s = s.saturating_add(*d);
+            }
+        }
+    }
+    daily.retain(|(_, d)| d.iter().any(|&v| v != 0));
+    // 21 parameters a row.
+    for chunk in daily.chunks(1000) {
+        let mut sql = String::from("INSERT INTO kpi_rollups_agent_daily (day, agent_id, week, month");
+        for column in COUNT_COLUMNS {
+            sql.push_str(", ");
+            sql.push_str(column);
+        }
+        sql.push_str(") VALUES ");
+        let rows: Vec<String> =
+            (0..chunk.len()).map(|i| format!("({})", placeholders(backend, 21 * i + 1, 21))).collect();
+        sql.push_str(&rows.join(", "));
+        sql.push_str(" ON CONFLICT (day, agent_id) DO UPDATE SET ");
+        let sets: Vec<String> =
+            COUNT_COLUMNS.iter().map(|c| format!("{c} = kpi_rollups_agent_daily.{c} + excluded.{c}")).collect();
+        sql.push_str(&sets.join(", "));
+        let mut query = sqlx::query(&sql).persistent(chunk.len() == 1000);
+        for ((day, agent), delta) in chunk {
+            let [day_key, week, month] =
+                periods.get(day).ok_or_else(|| StoreError::Corrupt(format!("no period keys for {day}")))?;
+            query = query.bind(day_key.as_str()).bind(*agent).bind(week.as_str()).bind(month.as_str());
             for &value in delta {
                 query = query.bind(value);
             }
