@@ -111,7 +111,8 @@ pub async fn team_scope(db: &Db, team_ids: &[i64], from: Date, to: Date) -> Stor
         *team_answered.entry(day.queue).or_default() += day.counts.answered;
     }
     let rows = sqlx::query(
-        "SELECT queue, CAST(SUM(answered) AS BIGINT) AS answered FROM kpi_rollups WHERE day >= $1 AND day <= $2 GROUP BY queue",
+        "SELECT queue, CAST(SUM(answered) AS BIGINT) AS answered FROM kpi_rollups_queue_daily \
+         WHERE day >= $1 AND day <= $2 GROUP BY queue",
     )
     .bind(from.to_string())
     .bind(to.to_string())
@@ -152,6 +153,72 @@ pub async fn day_counts(db: &Db, scope: &ContactScope, from: Date, to: Date) -> 
             format!("the period ends ({to}) before it starts ({from}); swap the dates"),
         ));
     }
+    let Some(agents) = &scope.agents else {
+        return queue_day_counts(db, scope, from, to, None).await;
+    };
+    let mut out = member_day_counts(db, scope, agents, from, to).await?;
+    if !scope.unanswered_queues.is_empty() {
+        let unanswered = queue_day_counts(db, scope, from, to, Some(&scope.unanswered_queues)).await?;
+        let mut merged: BTreeMap<(Date, String, String), KpiCounts> = BTreeMap::new();
+        for d in out.into_iter().chain(unanswered) {
+            merged.entry((d.day, d.queue, d.channel)).or_default().merge(&d.counts);
+        }
+        out = merged
+            .into_iter()
+            .map(|((day, queue, channel), counts)| DayCounts { day, queue, channel, counts })
+            .collect();
+    }
+    Ok(out)
+}
+
+/// Counts per day, queue and channel of every contact in the scope's queue
+/// and channel, from the rollups per queue; with `unanswered_in`, only the
+/// contacts nobody answered in those queues.
+async fn queue_day_counts(
+    db: &Db,
+    scope: &ContactScope,
+    from: Date,
+    to: Date,
+    unanswered_in: Option<&[String]>,
+) -> StoreResult<Vec<DayCounts>> {
+    let sums: Vec<String> = COUNT_COLUMNS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}")).collect();
+    let mut binds: Vec<String> = vec![from.to_string(), to.to_string()];
+    let mut conditions = vec!["day >= $1 AND day <= $2".to_string()];
+    if let Some(queues) = unanswered_in {
+        let start = binds.len() + 1;
+        binds.extend(queues.iter().cloned());
+        let marks: Vec<String> = (start..=binds.len()).map(|i| format!("${i}")).collect();
+        conditions.push(format!("unanswered = 1 AND queue IN ({})", marks.join(", ")));
+    }
+    if let Some(queue) = &scope.queue {
+        binds.push(queue.clone());
+        conditions.push(format!("queue = ${}", binds.len()));
+    }
+    if let Some(channel) = scope.channel {
+        binds.push(channel.as_str().to_string());
+        conditions.push(format!("channel = ${}", binds.len()));
+    }
+    let sql = format!(
+        "SELECT day, queue, channel, {} FROM kpi_rollups_queue_daily WHERE {} GROUP BY day, queue, channel",
+        sums.join(", "),
+        conditions.join(" AND ")
+    );
+    let mut query = sqlx::query(&sql).persistent(false);
+    for value in &binds {
+        query = query.bind(value.as_str());
+    }
+    sorted_day_counts(&query.fetch_all(db.pool()).await?)
+}
+
+/// Counts per day, queue and channel of the contacts the agents answered on
+/// the days their spans cover.
+async fn member_day_counts(
+    db: &Db,
+    scope: &ContactScope,
+    agents: &[AgentSpan],
+    from: Date,
+    to: Date,
+) -> StoreResult<Vec<DayCounts>> {
     let sums: Vec<String> = COUNT_COLUMNS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}")).collect();
     let mut binds: Vec<String> = Vec::new();
     // Appends the values as binds and returns their placeholders.
@@ -161,59 +228,45 @@ pub async fn day_counts(db: &Db, scope: &ContactScope, from: Date, to: Date) -> 
         (start..=binds.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
     };
     let mut conditions = Vec::new();
-    match &scope.agents {
-        Some(agents) => {
-            // Which rows count is decided in the query, so that it returns a
-            // row per day, queue and channel rather than one per agent too.
-            // '' is the rollups' "nobody answered", never an agent's id.
-            let agents: Vec<&AgentSpan> = agents.iter().filter(|s| !s.agent_id.is_empty()).collect();
-            let mut ids: Vec<&str> = agents.iter().map(|s| s.agent_id.as_str()).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            // Ids counted on every day of the period, and the spans of the others.
-            let whole: Vec<&str> = ids
-                .iter()
-                .copied()
-                .filter(|id| agents.iter().any(|s| s.agent_id == *id && s.covers(from) && s.covers(to)))
-                .collect();
-            let mut counted = Vec::new();
-            if !whole.is_empty() {
-                counted.push(format!("agent_id IN ({})", bind(whole.iter().map(|s| (*s).to_string()).collect())));
-            }
-            for span in agents.iter().filter(|s| !whole.contains(&s.agent_id.as_str())) {
-                let first = span.from.max(from);
-                let last = span.to.map_or(to, |t| t.min(to));
-                if first <= last {
-                    counted.push(format!(
-                        "(agent_id = {} AND day >= {} AND day <= {})",
-                        bind(vec![span.agent_id.clone()]),
-                        bind(vec![first.to_string()]),
-                        bind(vec![last.to_string()])
-                    ));
-                }
-            }
-            // '' is the rollups' "nobody answered"; it counts only in owned queues.
-            if !scope.unanswered_queues.is_empty() {
-                ids.push("");
-                counted.push(format!("(agent_id = '' AND queue IN ({}))", bind(scope.unanswered_queues.clone())));
-            }
-            if counted.is_empty() {
-                return Ok(Vec::new());
-            }
-            // Every day of the period named, so that the database seeks to
-            // each (day, agent) of the rollups' key instead of reading every
-            // agent's rows in the period and keeping a few.
-            let days = days_between(from, to);
-            conditions.push(format!("day IN ({})", bind(days.iter().map(ToString::to_string).collect())));
-            conditions.push(format!("agent_id IN ({})", bind(ids.iter().map(|s| (*s).to_string()).collect())));
-            conditions.push(format!("({})", counted.join(" OR ")));
-        }
-        None => conditions.push(format!(
-            "day >= {} AND day <= {}",
-            bind(vec![from.to_string()]),
-            bind(vec![to.to_string()])
-        )),
+    // Which rows count is decided in the query, so that it returns a
+    // row per day, queue and channel rather than one per agent too.
+    // '' is the rollups' "nobody answered", never an agent's id.
+    let agents: Vec<&AgentSpan> = agents.iter().filter(|s| !s.agent_id.is_empty()).collect();
+    let mut ids: Vec<&str> = agents.iter().map(|s| s.agent_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    // Ids counted on every day of the period, and the spans of the others.
+    let whole: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|id| agents.iter().any(|s| s.agent_id == *id && s.covers(from) && s.covers(to)))
+        .collect();
+    let mut counted = Vec::new();
+    if !whole.is_empty() {
+        counted.push(format!("agent_id IN ({})", bind(whole.iter().map(|s| (*s).to_string()).collect())));
     }
+    for span in agents.iter().filter(|s| !whole.contains(&s.agent_id.as_str())) {
+        let first = span.from.max(from);
+        let last = span.to.map_or(to, |t| t.min(to));
+        if first <= last {
+            counted.push(format!(
+                "(agent_id = {} AND day >= {} AND day <= {})",
+                bind(vec![span.agent_id.clone()]),
+                bind(vec![first.to_string()]),
+                bind(vec![last.to_string()])
+            ));
+        }
+    }
+    if counted.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Every day of the period named, so that the database seeks to
+    // each (day, agent) of the rollups' key instead of reading every
+    // agent's rows in the period and keeping a few.
+    let days = days_between(from, to);
+    conditions.push(format!("day IN ({})", bind(days.iter().map(ToString::to_string).collect())));
+    conditions.push(format!("agent_id IN ({})", bind(ids.iter().map(|s| (*s).to_string()).collect())));
+    conditions.push(format!("({})", counted.join(" OR ")));
     if let Some(queue) = &scope.queue {
         conditions.push(format!("queue = {}", bind(vec![queue.clone()])));
     }
@@ -229,7 +282,12 @@ pub async fn day_counts(db: &Db, scope: &ContactScope, from: Date, to: Date) -> 
     for value in &binds {
         query = query.bind(value.as_str());
     }
-    let rows = query.fetch_all(db.pool()).await?;
+    sorted_day_counts(&query.fetch_all(db.pool()).await?)
+}
+
+/// Rows of `day, queue, channel` and summed counts that are not all zero,
+/// in the same order on both backends whatever PostgreSQL's collation.
+fn sorted_day_counts(rows: &[AnyRow]) -> StoreResult<Vec<DayCounts>> {
     let mut out = rows
         .iter()
         .map(|row| {
@@ -241,7 +299,8 @@ pub async fn day_counts(db: &Db, scope: &ContactScope, from: Date, to: Date) -> 
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;
-    // In the same order on both backends, whatever PostgreSQL's collation.
+    // A contact moved by a later import leaves its old rollup rows at zero.
+    out.retain(|d| d.counts.to_array().iter().any(|&v| v != 0));
     out.sort_by(|a, b| (a.day, &a.queue, &a.channel).cmp(&(b.day, &b.queue, &b.channel)));
     Ok(out)
 }
@@ -254,17 +313,19 @@ fn days_between(from: Date, to: Date) -> Vec<Date> {
 /// The queues and channels that have contacts in a period, for the
 /// dashboards' index.
 pub async fn queues_and_channels(db: &Db, from: Date, to: Date) -> StoreResult<(Vec<String>, Vec<String>)> {
-    let queues: Vec<String> =
-        sqlx::query_scalar("SELECT DISTINCT queue FROM kpi_rollups WHERE day >= $1 AND day <= $2 ORDER BY queue")
-            .bind(from.to_string())
-            .bind(to.to_string())
-            .fetch_all(db.pool())
-            .await?;
-    let channels: Vec<String> =
-        sqlx::query_scalar("SELECT DISTINCT channel FROM kpi_rollups WHERE day >= $1 AND day <= $2 ORDER BY channel")
-            .bind(from.to_string())
-            .bind(to.to_string())
-            .fetch_all(db.pool())
-            .await?;
+    let queues: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT queue FROM kpi_rollups_queue_daily WHERE day >= $1 AND day <= $2 AND contacts > 0 ORDER BY queue",
+    )
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    let channels: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT channel FROM kpi_rollups_queue_daily WHERE day >= $1 AND day <= $2 AND contacts > 0 ORDER BY channel",
+    )
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .fetch_all(db.pool())
+    .await?;
     Ok((queues, channels))
 }

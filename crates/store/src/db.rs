@@ -47,6 +47,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "perf", include_str!("../migrations/0008_perf.sql")),
     (9, "perf_rollups", include_str!("../migrations/0009_perf_rollups.sql")),
     (12, "kpi_agent_daily", include_str!("../migrations/0012_kpi_agent_daily.sql")),
+    (14, "kpi_queue_daily", include_str!("../migrations/0014_kpi_queue_daily.sql")),
 ];
 
 impl Db {

@@ -48,11 +48,9 @@ fn span(agent: &str, from: Date, to: Option<Date>) -> AgentSpan {
     AgentSpan { agent_id: agent.into(), from, to }
 }
 
-async fn day_counts_match_a_row_by_row_count(db: &TestDb) {
-    org::create(db, &Actor::system("test"), "Test org", "UTC", now()).await.expect("org");
-    let all = contacts();
+async fn import(db: &TestDb, contacts: &[Contact]) {
     let mut text = format!("{HEADER}\n");
-    for (i, (day, agent, queue, channel, answered)) in all.iter().enumerate() {
+    for (i, (day, agent, queue, channel, answered)) in contacts.iter().enumerate() {
         let (answer, outcome) =
             if *answered { (format!("{day}T09:00:10Z"), "resolved") } else { (String::new(), "abandoned") };
         text.push_str(&format!(
@@ -65,6 +63,22 @@ async fn day_counts_match_a_row_by_row_count(db: &TestDb) {
             .await
             .expect("import");
     assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+}
+
+async fn day_counts_match_a_row_by_row_count(db: &TestDb) {
+    org::create(db, &Actor::system("test"), "Test org", "UTC", now()).await.expect("org");
+    let all = contacts();
+    // Imported first elsewhere (other queue, channel and day), then moved by
+    // a second import of the same ids: every rollup table must follow.
+    let elsewhere: Vec<Contact> = all
+        .iter()
+        .map(|(day, agent, queue, channel, answered)| {
+            let moved = if *channel == "voice" { "email" } else { "voice" };
+            (day.tomorrow().expect("day"), *agent, format!("{queue}x"), moved, *answered)
+        })
+        .collect();
+    import(db, &elsewhere).await;
+    import(db, &all).await;
 
     let (from, to) = (date(2026, 1, 3), date(2026, 1, 28));
     let agents = vec![
@@ -111,6 +125,31 @@ async fn day_counts_match_a_row_by_row_count(db: &TestDb) {
             .collect();
         assert_eq!(got, want, "owned {owned:?}, queue {queue:?}, channel {channel:?}");
     }
+    // Every contact of a queue or channel (queue, channel and organisation dashboards).
+    for (queue, channel) in [(None, None), (Some("q1"), None), (None, Some(crewdeck_core::kpi::Channel::Email))] {
+        let scope = ContactScope { queue: queue.map(str::to_string), channel, ..ContactScope::default() };
+        let mut want: BTreeMap<(Date, String, String), (u64, u64)> = BTreeMap::new();
+        for (day, _, q, c, answered) in &all {
+            if *day < from || *day > to || queue.is_some_and(|x| x != q) || channel.is_some_and(|x| x.as_str() != *c) {
+                continue;
+            }
+            let slot = want.entry((*day, q.clone(), (*c).to_string())).or_default();
+            slot.0 += 1;
+            slot.1 += u64::from(*answered);
+        }
+        let got: BTreeMap<(Date, String, String), (u64, u64)> = dashboard::day_counts(db, &scope, from, to)
+            .await
+            .expect("day counts")
+            .into_iter()
+            .map(|d| ((d.day, d.queue, d.channel), (d.counts.contacts, d.counts.answered)))
+            .collect();
+        assert_eq!(got, want, "every contact: queue {queue:?}, channel {channel:?}");
+    }
+    let (queues, channels) = dashboard::queues_and_channels(db, from, to).await.expect("index");
+    assert_eq!(
+        (queues, channels),
+        (vec!["q0".to_string(), "q1".into(), "q2".into()], vec!["chat".to_string(), "email".into(), "voice".into()])
+    );
     let nobody = ContactScope { agents: Some(Vec::new()), ..ContactScope::default() };
     assert!(dashboard::day_counts(db, &nobody, from, to).await.expect("empty scope").is_empty());
 }

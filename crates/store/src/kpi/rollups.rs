@@ -1,6 +1,7 @@
 //! The rollup tables: additive counts per local day, agent, queue, channel and
 //! topic, changed only by signed deltas inside an import's batch transaction,
-//! and the same counts summed per week and agent and per day and agent.
+//! and the same counts summed per week and agent, per day and agent, and per
+//! day, queue and channel.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -93,8 +94,7 @@ impl Deltas {
                 ]
             });
         }
-        write_weekly(tx, backend, &changed, &periods).await?;
-        write_agent_daily(tx, backend, &changed, &periods).await?;
+        write_summed(tx, backend, &changed, &periods).await?;
         // 24 parameters a row; SQLite allows 32 766 in one statement.
         for chunk in changed.chunks(1000) {
             let mut sql = String::from("INSERT INTO kpi_rollups (day, agent_id, queue, channel, topic, week, month");
@@ -133,93 +133,82 @@ impl Deltas {
     }
 }
 
-/// Adds the same deltas to `kpi_rollups_weekly`, summed per week and agent.
-async fn write_weekly(
-    tx: &mut Tx,
-    backend: Backend,
-    changed: &[(RollupKey, [i64; 17])],
-    periods: &HashMap<Date, [String; 3]>,
-) -> StoreResult<()> {
-    let mut weekly: BTreeMap<(&str, &str), [i64; 17]> = BTreeMap::new();
-    for (key, delta) in changed {
-        let [_, week, _] =
-            periods.get(&key.day).ok_or_else(|| StoreError::Corrupt(format!("no period keys for {}", key.day)))?;
-        let slot = weekly.entry((week.as_str(), key.agent_id.as_str())).or_insert([0; 17]);
-        for (s, d) in slot.iter_mut().zip(delta) {
-            *s = s.saturating_add(*d);
-        }
-    }
-    let weekly: Vec<((&str, &str), [i64; 17])> =
-        weekly.into_iter().filter(|(_, d)| d.iter().any(|&v| v != 0)).collect();
-    // 19 parameters a row.
-    for chunk in weekly.chunks(1000) {
-        let mut sql = String::from("INSERT INTO kpi_rollups_weekly (week, agent_id");
-        for column in COUNT_COLUMNS {
-            sql.push_str(", ");
-            sql.push_str(column);
-        }
-        sql.push_str(") VALUES ");
-        let rows: Vec<String> =
-            (0..chunk.len()).map(|i| format!("({})", placeholders(backend, 19 * i + 1, 19))).collect();
-        sql.push_str(&rows.join(", "));
-        sql.push_str(" ON CONFLICT (week, agent_id) DO UPDATE SET ");
-        let sets: Vec<String> =
-            COUNT_COLUMNS.iter().map(|c| format!("{c} = kpi_rollups_weekly.{c} + excluded.{c}")).collect();
-        sql.push_str(&sets.join(", "));
-        let mut query = sqlx::query(&sql).persistent(chunk.len() == 1000);
-        for ((week, agent), delta) in chunk {
-            query = query.bind(*week).bind(*agent);
-            for &value in delta {
-                query = query.bind(value);
-            }
-        }
-        query.execute(&mut **tx).await?;
-    }
-    Ok(())
+/// One key column's value in a summed rollup table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum KeyValue<'a> {
+    Text(&'a str),
+    Number(i64),
 }
 
-/// Adds the same deltas to `kpi_rollups_agent_daily`, summed per day and agent.
-async fn write_agent_daily(
+/// Rows of one summed table: key values in the table's key order, then the deltas.
+type Summed<'a> = BTreeMap<Vec<KeyValue<'a>>, [i64; 17]>;
+
+fn add_into<'a>(table: &mut Summed<'a>, key: Vec<KeyValue<'a>>, delta: &[i64; 17]) {
+    let slot = table.entry(key).or_insert([0; 17]);
+    for (s, d) in slot.iter_mut().zip(delta) {
+        *s = s.saturating_add(*d);
+    }
+}
+
+/// Adds the same deltas to the summed tables: per week and agent, per day and
+/// agent, and per day, queue, channel and whether anybody answered.
+async fn write_summed(
     tx: &mut Tx,
     backend: Backend,
     changed: &[(RollupKey, [i64; 17])],
     periods: &HashMap<Date, [String; 3]>,
 ) -> StoreResult<()> {
-    // `changed` is sorted by day then agent, so equal keys are neighbours
-    // and the sums come out in primary key order.
-    let mut daily: Vec<((Date, &str), [i64; 17])> = Vec::new();
+    use KeyValue::{Number, Text};
+    let (mut weekly, mut agent_daily, mut queue_daily) = (Summed::new(), Summed::new(), Summed::new());
     for (key, delta) in changed {
-        let at = (key.day, key.agent_id.as_str());
-        if daily.last().is_none_or(|(k, _)| *k != at) {
-            daily.push((at, [0; 17]));
-        }
-        if let Some((_, slot)) = daily.last_mut() {
-            for (s, d) in slot.iter_mut().zip(delta) {
-                *s = s.saturating_add(*d);
-            }
-        }
+        let [day, week, month] =
+            periods.get(&key.day).ok_or_else(|| StoreError::Corrupt(format!("no period keys for {}", key.day)))?;
+        let agent = key.agent_id.as_str();
+        add_into(&mut weekly, vec![Text(week), Text(agent)], delta);
+        add_into(&mut agent_daily, vec![Text(day), Text(agent), Text(week), Text(month)], delta);
+        let unanswered = i64::from(agent.is_empty());
+        add_into(&mut queue_daily, vec![Text(day), Text(&key.queue), Text(key.channel), Number(unanswered)], delta);
     }
-    daily.retain(|(_, d)| d.iter().any(|&v| v != 0));
-    // 21 parameters a row.
-    for chunk in daily.chunks(1000) {
-        let mut sql = String::from("INSERT INTO kpi_rollups_agent_daily (day, agent_id, week, month");
-        for column in COUNT_COLUMNS {
-            sql.push_str(", ");
-            sql.push_str(column);
-        }
-        sql.push_str(") VALUES ");
-        let rows: Vec<String> =
-            (0..chunk.len()).map(|i| format!("({})", placeholders(backend, 21 * i + 1, 21))).collect();
-        sql.push_str(&rows.join(", "));
-        sql.push_str(" ON CONFLICT (day, agent_id) DO UPDATE SET ");
-        let sets: Vec<String> =
-            COUNT_COLUMNS.iter().map(|c| format!("{c} = kpi_rollups_agent_daily.{c} + excluded.{c}")).collect();
-        sql.push_str(&sets.join(", "));
+    upsert_sums(tx, backend, "kpi_rollups_weekly", &["week", "agent_id"], 2, weekly).await?;
+    upsert_sums(tx, backend, "kpi_rollups_agent_daily", &["day", "agent_id", "week", "month"], 2, agent_daily).await?;
+    upsert_sums(tx, backend, "kpi_rollups_queue_daily", &["day", "queue", "channel", "unanswered"], 4, queue_daily)
+        .await
+}
+
+/// Adds summed deltas to `table`, whose primary key is the first `key_len`
+/// of `columns`; rows whose deltas are all zero are left alone.
+async fn upsert_sums(
+    tx: &mut Tx,
+    backend: Backend,
+    table: &str,
+    columns: &[&str],
+    key_len: usize,
+    rows: Summed<'_>,
+) -> StoreResult<()> {
+    let rows: Vec<(Vec<KeyValue<'_>>, [i64; 17])> =
+        rows.into_iter().filter(|(_, d)| d.iter().any(|&v| v != 0)).collect();
+    let width = columns.len() + COUNT_COLUMNS.len();
+    let mut head = format!("INSERT INTO {table} ({}", columns.join(", "));
+    for column in COUNT_COLUMNS {
+        head.push_str(", ");
+        head.push_str(column);
+    }
+    head.push_str(") VALUES ");
+    let sets: Vec<String> = COUNT_COLUMNS.iter().map(|c| format!("{c} = {table}.{c} + excluded.{c}")).collect();
+    let tail = format!(" ON CONFLICT ({}) DO UPDATE SET {}", columns[..key_len].join(", "), sets.join(", "));
+    // Under SQLite's 32 766 parameters a statement.
+    for chunk in rows.chunks(1000) {
+        let values: Vec<String> =
+            (0..chunk.len()).map(|i| format!("({})", placeholders(backend, width * i + 1, width))).collect();
+        let sql = format!("{head}{}{tail}", values.join(", "));
         let mut query = sqlx::query(&sql).persistent(chunk.len() == 1000);
-        for ((day, agent), delta) in chunk {
-            let [day_key, week, month] =
-                periods.get(day).ok_or_else(|| StoreError::Corrupt(format!("no period keys for {day}")))?;
-            query = query.bind(day_key.as_str()).bind(*agent).bind(week.as_str()).bind(month.as_str());
+        for (key, delta) in chunk {
+            for value in key {
+                query = match *value {
+                    KeyValue::Text(text) => query.bind(text),
+                    KeyValue::Number(number) => query.bind(number),
+                };
+            }
             for &value in delta {
                 query = query.bind(value);
             }
