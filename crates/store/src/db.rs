@@ -28,29 +28,27 @@ pub struct Db {
 /// Pool settings for `backend` with at most `max` connections, each set up
 /// as the engine needs when it opens.
 fn pool_options(backend: Backend, max: u32) -> AnyPoolOptions {
-    AnyPoolOptions::new().max_connections(max).acquire_timeout(Duration::from_secs(10)).after_connect(
-        move |conn, _| {
-            Box::pin(async move {
-                if backend == Backend::Sqlite {
-                    // WAL lets readers run beside the single writer; the busy
-                    // timeout makes writers queue instead of failing.
-                    conn.execute("PRAGMA journal_mode = WAL").await?;
-                    conn.execute("PRAGMA synchronous = NORMAL").await?;
-                    conn.execute("PRAGMA foreign_keys = ON").await?;
-                    conn.execute("PRAGMA busy_timeout = 10000").await?;
-                    // SQLite's default page cache is 2 MB; imports and
-                    // reports over millions of interactions then spend
-                    // their time re-reading pages. 64 MB per connection
-                    // is a bound, not an allocation, and mapping the file
-                    // lets reads skip a copy through the kernel.
-                    conn.execute("PRAGMA cache_size = -65536").await?;
-                    conn.execute("PRAGMA mmap_size = 1073741824").await?;
-                    conn.execute("PRAGMA temp_store = MEMORY").await?;
-                }
-                Ok(())
-            })
-        },
-    )
+    AnyPoolOptions::new().max_connections(max).acquire_timeout(Duration::from_secs(10)).after_connect(move |conn, _| {
+        Box::pin(async move {
+            if backend == Backend::Sqlite {
+                // WAL lets readers run beside the single writer; the busy
+                // timeout makes writers queue instead of failing.
+                conn.execute("PRAGMA journal_mode = WAL").await?;
+                conn.execute("PRAGMA synchronous = NORMAL").await?;
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+                conn.execute("PRAGMA busy_timeout = 10000").await?;
+                // SQLite's default page cache is 2 MB; imports and
+                // reports over millions of interactions then spend
+                // their time re-reading pages. 64 MB per connection
+                // is a bound, not an allocation, and mapping the file
+                // lets reads skip a copy through the kernel.
+                conn.execute("PRAGMA cache_size = -65536").await?;
+                conn.execute("PRAGMA mmap_size = 1073741824").await?;
+                conn.execute("PRAGMA temp_store = MEMORY").await?;
+            }
+            Ok(())
+        })
+    })
 }
 
 /// An open write transaction.

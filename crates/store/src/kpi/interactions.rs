@@ -447,8 +447,10 @@ async fn load_cases(
 /// interactions. Two statements, because SQLite answers a lone MIN or MAX of
 /// an index's first column from one end of the index.
 async fn stored_weeks(tx: &mut Tx) -> StoreResult<Option<(i64, i64)>> {
-    let first: Option<i64> = sqlx::query_scalar("SELECT MIN(arrival_week) FROM interactions").fetch_one(&mut **tx).await?;
-    let last: Option<i64> = sqlx::query_scalar("SELECT MAX(arrival_week) FROM interactions").fetch_one(&mut **tx).await?;
+    let first: Option<i64> =
+        sqlx::query_scalar("SELECT MIN(arrival_week) FROM interactions").fetch_one(&mut **tx).await?;
+    let last: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(arrival_week) FROM interactions").fetch_one(&mut **tx).await?;
     Ok(first.zip(last))
 }
 
