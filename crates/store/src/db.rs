@@ -25,6 +25,32 @@ pub struct Db {
     cache: std::sync::Arc<crate::cache::ReadCache>,
 }
 
+/// Pool settings for `backend` with at most `max` connections, each set up
+/// as the engine needs when it opens.
+fn pool_options(backend: Backend, max: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new().max_connections(max).acquire_timeout(Duration::from_secs(10)).after_connect(move |conn, _| {
+        Box::pin(async move {
+            if backend == Backend::Sqlite {
+                // WAL lets readers run beside the single writer; the busy
+                // timeout makes writers queue instead of failing.
+                conn.execute("PRAGMA journal_mode = WAL").await?;
+                conn.execute("PRAGMA synchronous = NORMAL").await?;
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+                conn.execute("PRAGMA busy_timeout = 10000").await?;
+                // SQLite's default page cache is 2 MB; imports and
+                // reports over millions of interactions then spend
+                // their time re-reading pages. 64 MB per connection
+                // is a bound, not an allocation, and mapping the file
+                // lets reads skip a copy through the kernel.
+                conn.execute("PRAGMA cache_size = -65536").await?;
+                conn.execute("PRAGMA mmap_size = 1073741824").await?;
+                conn.execute("PRAGMA temp_store = MEMORY").await?;
+            }
+            Ok(())
+        })
+    })
+}
+
 /// An open write transaction.
 pub type Tx = Transaction<'static, sqlx::Any>;
 
@@ -48,6 +74,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "perf_rollups", include_str!("../migrations/0009_perf_rollups.sql")),
     (12, "kpi_agent_daily", include_str!("../migrations/0012_kpi_agent_daily.sql")),
     (14, "kpi_queue_daily", include_str!("../migrations/0014_kpi_queue_daily.sql")),
+    // area: imports at scale
+    (13, "import_weeks", include_str!("../migrations/0013_import_weeks.sql")),
 ];
 
 impl Db {
@@ -70,36 +98,28 @@ impl Db {
             Backend::Postgres => url.to_string(),
         };
         let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
-        let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
-                Backend::Sqlite => 8,
-                Backend::Postgres => 16,
-            })
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // WAL lets readers run beside the single writer; the busy
-                        // timeout makes writers queue instead of failing.
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA synchronous = NORMAL").await?;
-                        conn.execute("PRAGMA foreign_keys = ON").await?;
-                        conn.execute("PRAGMA busy_timeout = 10000").await?;
-                        // SQLite's default page cache is 2 MB; imports and
-                        // reports over millions of interactions then spend
-                        // their time re-reading pages. 64 MB per connection
-                        // is a bound, not an allocation, and mapping the file
-                        // lets reads skip a copy through the kernel.
-                        conn.execute("PRAGMA cache_size = -65536").await?;
-                        conn.execute("PRAGMA mmap_size = 1073741824").await?;
-                        conn.execute("PRAGMA temp_store = MEMORY").await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await?;
+        let max = match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        };
+        let pool = pool_options(backend, max).connect_with(options).await?;
         Ok(Self { pool, backend, cache: Default::default() })
+    }
+
+    /// The same database through a pool of its own holding one connection,
+    /// for a long run of write transactions such as an import; close it with
+    /// [`Db::close`] when done.
+    ///
+    /// A connection goes back to its pool in a task spawned when its
+    /// transaction ends, so a transaction begun straight after another often
+    /// finds no idle connection and opens a second one. Consecutive batches
+    /// then alternate between connections, and on SQLite every commit empties
+    /// the page cache of the other connection. With one connection the cache
+    /// stays warm from batch to batch.
+    pub(crate) async fn single_connection(&self) -> StoreResult<Self> {
+        let options = (*self.pool.connect_options()).clone();
+        let pool = pool_options(self.backend, 1).connect_with(options).await?;
+        Ok(Self { pool, backend: self.backend, cache: self.cache.clone() })
     }
 
     /// The connection pool, for reads.

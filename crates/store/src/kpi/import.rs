@@ -117,7 +117,24 @@ struct Totals {
     batches: u64,
 }
 
+/// Runs an import on a connection of its own (see [`Db::single_connection`]
+/// for why), closed when the import ends.
 async fn run<R: Read + Send, T: Send>(
+    db: &Db,
+    actor: &Actor,
+    file: ImportFile<R>,
+    options: &ImportOptions,
+    now: Timestamp,
+    progress: &mut (dyn FnMut(u64) + Send),
+    kind: &Kind<T>,
+) -> StoreResult<ImportReport> {
+    let writer = db.single_connection().await?;
+    let result = run_on(&writer, actor, file, options, now, progress, kind).await;
+    writer.close().await;
+    result
+}
+
+async fn run_on<R: Read + Send, T: Send>(
     db: &Db,
     actor: &Actor,
     file: ImportFile<R>,

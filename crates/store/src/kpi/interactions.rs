@@ -308,8 +308,26 @@ fn duplicate(line: u64, first: u64) -> Rejection {
     Rejection { line, reason: format!("duplicate id, first at line {first}") }
 }
 
+/// The stored versions of `ids` (sorted), by id.
+///
+/// On SQLite, ids outside the range of those stored are not looked up: they
+/// cannot be there, and a file whose ids grow (most exports) then looks up
+/// none of a new batch's ids. SQLite compares text as bytes, as Rust does;
+/// PostgreSQL compares by the database's collation, so every id is looked up
+/// there.
 async fn load_by_ids(tx: &mut Tx, backend: Backend, ids: &[&str]) -> StoreResult<HashMap<String, Stored>> {
     let mut out = HashMap::new();
+    let ids = match backend {
+        Backend::Sqlite => match stored_id_range(tx).await? {
+            Some((first, last)) => {
+                let from = ids.partition_point(|id| *id < first.as_str());
+                let to = ids.partition_point(|id| *id <= last.as_str());
+                &ids[from..to.max(from)]
+            }
+            None => &[],
+        },
+        Backend::Postgres => ids,
+    };
     for chunk in ids.chunks(5000) {
         let sql =
             format!("SELECT {COLUMNS} FROM interactions i WHERE i.id IN ({})", placeholders(backend, 1, chunk.len()));
@@ -325,6 +343,25 @@ async fn load_by_ids(tx: &mut Tx, backend: Backend, ids: &[&str]) -> StoreResult
     Ok(out)
 }
 
+/// The smallest and largest id stored, `None` when there are none; each is
+/// read from one end of the primary key's index.
+async fn stored_id_range(tx: &mut Tx) -> StoreResult<Option<(String, String)>> {
+    let first: Option<String> = sqlx::query_scalar("SELECT MIN(id) FROM interactions").fetch_one(&mut **tx).await?;
+    let last: Option<String> = sqlx::query_scalar("SELECT MAX(id) FROM interactions").fetch_one(&mut **tx).await?;
+    Ok(first.zip(last))
+}
+
+/// Nanoseconds in the week that `interactions.arrival_week` counts
+/// (migration 0013).
+const WEEK_NANOS: i64 = 604_800_000_000_000;
+
+/// The arrival week stored with a contact arriving at `arrived_at`
+/// (nanoseconds): truncating division, as the migration's SQL computes it
+/// for rows stored before it, so both agree on every row.
+fn arrival_week(arrived_at: i64) -> i64 {
+    arrived_at / WEEK_NANOS
+}
+
 /// The stored contacts of each case that arrive or are anchored within the
 /// case's bounds, leaving out the batch's own ids (their old versions are
 /// being replaced).
@@ -332,8 +369,10 @@ async fn load_by_ids(tx: &mut Tx, backend: Backend, ids: &[&str]) -> StoreResult
 /// One index serves both conditions: a contact's anchor is never more than
 /// `max_lag` after its arrival (the largest lag stored, kept in
 /// `kpi_import_bounds`), so a contact anchored in [lo, hi] arrived in
-/// [lo − max_lag, hi]. The query reads that arrival range and the anchor
-/// condition is checked here.
+/// [lo − max_lag, hi]. The index is keyed by arrival week first (so that a
+/// time-ordered import appends to it), so each case is looked up once per
+/// week that range spans, and only in weeks that hold contacts at all; the
+/// anchor condition is checked here.
 async fn load_cases(
     tx: &mut Tx,
     backend: Backend,
@@ -343,25 +382,51 @@ async fn load_cases(
     skip: &HashSet<&str>,
 ) -> StoreResult<Vec<Vec<Stored>>> {
     let mut out: Vec<Vec<Stored>> = (0..cases.len()).map(|_| Vec::new()).collect();
-    const CHUNK: usize = 2000;
-    for (c, chunk) in cases.chunks(CHUNK).enumerate() {
+    let Some((first_week, last_week)) = stored_weeks(tx).await? else {
+        return Ok(out);
+    };
+    // (week, case, arrivals from, arrivals to), in week order so that the
+    // lookups walk the index from one end to the other.
+    let mut probes: Vec<(i64, usize, i64, i64)> = Vec::with_capacity(cases.len() * 3);
+    for (n, work) in cases.iter().enumerate() {
+        let (lo, hi) = work.span.bounds(window);
+        let from = lo.saturating_sub(max_lag);
+        for week in arrival_week(from).max(first_week)..=arrival_week(hi).min(last_week) {
+            probes.push((week, n, from, hi));
+        }
+    }
+    probes.sort_unstable_by_key(|&(week, n, _, _)| (week, n));
+    // Six parameters a lookup; SQLite allows 32,766 in one statement.
+    const CHUNK: usize = 4000;
+    for chunk in probes.chunks(CHUNK) {
         let values: Vec<String> =
             (0..chunk.len()).map(|i| format!("({})", placeholders(backend, 6 * i + 1, 6))).collect();
+        // CROSS JOIN makes SQLite loop over the lookups and search the index
+        // for each (PostgreSQL plans it as any inner join).
         let sql = format!(
-            "SELECT {COLUMNS}, i.fcr_anchor, k.column4 AS lo, k.column5 AS hi, k.column6 AS case_no FROM interactions i \
-             JOIN (VALUES {}) AS k ON i.customer_id = k.column1 AND i.topic = k.column2 \
-             AND i.arrived_at >= k.column3 AND i.arrived_at <= k.column5",
+            "SELECT {COLUMNS}, i.fcr_anchor, k.column6 AS case_no FROM (VALUES {}) AS k CROSS JOIN interactions i \
+             WHERE i.arrival_week = k.column1 AND i.customer_id = k.column2 AND i.topic = k.column3 \
+             AND i.arrived_at >= k.column4 AND i.arrived_at <= k.column5",
             values.join(", ")
         );
         let mut query = sqlx::query(&sql).persistent(false);
-        for (n, work) in chunk.iter().enumerate() {
-            let (lo, hi) = work.span.bounds(window);
-            let at = i64::try_from(c * CHUNK + n).unwrap_or(i64::MAX);
-            query =
-                query.bind(work.case.0).bind(work.case.1).bind(lo.saturating_sub(max_lag)).bind(lo).bind(hi).bind(at);
+        for &(week, n, from, to) in chunk {
+            let case = cases[n].case;
+            query = query
+                .bind(week)
+                .bind(case.0)
+                .bind(case.1)
+                .bind(from)
+                .bind(to)
+                .bind(i64::try_from(n).unwrap_or(i64::MAX));
         }
         for row in query.fetch_all(&mut **tx).await? {
-            let (lo, hi): (i64, i64) = (row.try_get("lo")?, row.try_get("hi")?);
+            let at: i64 = row.try_get("case_no")?;
+            let (work, slot) = usize::try_from(at)
+                .ok()
+                .and_then(|at| Some((cases.get(at)?, out.get_mut(at)?)))
+                .ok_or_else(|| StoreError::Corrupt(format!("case {at} of a neighbour query")))?;
+            let (lo, hi) = work.span.bounds(window);
             let arrived: i64 = row.try_get("arrived_at")?;
             let anchor: Option<i64> = row.try_get("fcr_anchor")?;
             let within = |t: i64| t >= lo && t <= hi;
@@ -372,15 +437,21 @@ async fn load_cases(
             if skip.contains(id.as_str()) {
                 continue;
             }
-            let at: i64 = row.try_get("case_no")?;
-            let slot = usize::try_from(at)
-                .ok()
-                .and_then(|at| out.get_mut(at))
-                .ok_or_else(|| StoreError::Corrupt(format!("case {at} of a neighbour query")))?;
             slot.push(Stored::from_row(&row)?);
         }
     }
     Ok(out)
+}
+
+/// The first and last arrival week stored, `None` when there are no
+/// interactions. Two statements, because SQLite answers a lone MIN or MAX of
+/// an index's first column from one end of the index.
+async fn stored_weeks(tx: &mut Tx) -> StoreResult<Option<(i64, i64)>> {
+    let first: Option<i64> =
+        sqlx::query_scalar("SELECT MIN(arrival_week) FROM interactions").fetch_one(&mut **tx).await?;
+    let last: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(arrival_week) FROM interactions").fetch_one(&mut **tx).await?;
+    Ok(first.zip(last))
 }
 
 /// The largest `fcr_anchor − arrived_at` stored so far (an upper bound: it
@@ -431,7 +502,7 @@ async fn move_surveys(
 }
 
 async fn upsert(tx: &mut Tx, ctx: &BatchCtx, rows: &[(u64, &Interaction, Date, bool)]) -> StoreResult<()> {
-    const N: usize = 16;
+    const N: usize = 17;
     const NAMES: [&str; N] = [
         "id",
         "channel",
@@ -449,6 +520,7 @@ async fn upsert(tx: &mut Tx, ctx: &BatchCtx, rows: &[(u64, &Interaction, Date, b
         "fcr",
         "import_run",
         "import_line",
+        "arrival_week",
     ];
     // A batch spans few days: each is formatted once.
     let mut days: HashMap<Date, String> = HashMap::new();
@@ -484,7 +556,8 @@ async fn upsert(tx: &mut Tx, ctx: &BatchCtx, rows: &[(u64, &Interaction, Date, b
                 .bind(i.fcr_anchor().and_then(nanos))
                 .bind(i64::from(fcr))
                 .bind(ctx.run_id)
-                .bind(i64::try_from(line).unwrap_or(i64::MAX));
+                .bind(i64::try_from(line).unwrap_or(i64::MAX))
+                .bind(nanos(i.arrived_at()).map(arrival_week));
         }
         query.execute(&mut **tx).await?;
     }
