@@ -13,10 +13,10 @@ pub use crewdeck_core::kpi::DayCounts;
 use crewdeck_core::kpi::{Channel, KpiCounts, owned_queues};
 use jiff::civil::Date;
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
+use crate::kpi::{ReportRow, fetch_rows};
 
 /// One agent id counted for a span of local dates (inclusive).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,17 +133,6 @@ pub async fn team_scope(db: &Db, team_ids: &[i64], from: Date, to: Date) -> Stor
 /// The count columns of the rollups, in [`KpiCounts::FIELDS`] order.
 const COUNT_COLUMNS: [&str; 17] = KpiCounts::FIELDS;
 
-/// Reads summed count columns (`NULL` when nothing was summed).
-pub(crate) fn counts_from_row(row: &AnyRow) -> StoreResult<KpiCounts> {
-    let mut out = [0u64; 17];
-    for (slot, column) in out.iter_mut().zip(COUNT_COLUMNS) {
-        let value: Option<i64> = row.try_get(column)?;
-        *slot = u64::try_from(value.unwrap_or(0))
-            .map_err(|_| StoreError::Corrupt(format!("the KPI rollups hold a negative {column}")))?;
-    }
-    Ok(KpiCounts::from_array(out))
-}
-
 /// Counts per day, queue and channel for a scope, from the rollups alone.
 /// Sorted by day.
 pub async fn day_counts(db: &Db, scope: &ContactScope, from: Date, to: Date) -> StoreResult<Vec<DayCounts>> {
@@ -203,11 +192,7 @@ async fn queue_day_counts(
         sums.join(", "),
         conditions.join(" AND ")
     );
-    let mut query = sqlx::query(&sql).persistent(false);
-    for value in &binds {
-        query = query.bind(value.as_str());
-    }
-    sorted_day_counts(&query.fetch_all(db.pool()).await?)
+    sorted_day_counts(fetch_rows(db, &sql, &["day", "queue", "channel"], &binds).await?)
 }
 
 /// Counts per day, queue and channel of the contacts the agents answered on
@@ -278,28 +263,20 @@ async fn member_day_counts(
         sums.join(", "),
         conditions.join(" AND ")
     );
-    let mut query = sqlx::query(&sql).persistent(false);
-    for value in &binds {
-        query = query.bind(value.as_str());
-    }
-    sorted_day_counts(&query.fetch_all(db.pool()).await?)
+    sorted_day_counts(fetch_rows(db, &sql, &["day", "queue", "channel"], &binds).await?)
 }
 
 /// Rows of `day, queue, channel` and summed counts that are not all zero,
 /// in the same order on both backends whatever PostgreSQL's collation.
-fn sorted_day_counts(rows: &[AnyRow]) -> StoreResult<Vec<DayCounts>> {
+fn sorted_day_counts(rows: Vec<ReportRow>) -> StoreResult<Vec<DayCounts>> {
     let mut out = rows
-        .iter()
+        .into_iter()
         .map(|row| {
-            Ok(DayCounts {
-                day: parse_day(&row.try_get::<String, _>("day")?)?,
-                queue: row.try_get("queue")?,
-                channel: row.try_get("channel")?,
-                counts: counts_from_row(row)?,
-            })
+            let [day, queue, channel]: [String; 3] =
+                row.keys.try_into().map_err(|_| StoreError::Corrupt("a rollup row without its keys".into()))?;
+            Ok(DayCounts { day: parse_day(&day)?, queue, channel, counts: row.counts })
         })
         .collect::<StoreResult<Vec<_>>>()?;
-    // A contact moved by a later import leaves its old rollup rows at zero.
     out.retain(|d| d.counts.to_array().iter().any(|&v| v != 0));
     out.sort_by(|a, b| (a.day, &a.queue, &a.channel).cmp(&(b.day, &b.queue, &b.channel)));
     Ok(out)

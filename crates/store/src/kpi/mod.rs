@@ -28,6 +28,8 @@ mod interactions;
 mod phases;
 mod report;
 mod rollups;
+
+pub(crate) use rollups::{ReportRow, fetch_rows};
 mod rows;
 mod surveys;
 

@@ -18,8 +18,8 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use sqlx::Row;
 
-use super::rollups::{COUNT_COLUMNS, counts_from_row};
-use crate::db::{Backend, Db};
+use super::rollups::{COUNT_COLUMNS, fetch_rows};
+use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 
 /// What to report on.
@@ -217,63 +217,6 @@ pub async fn report(db: &Db, query: &KpiQuery) -> StoreResult<Vec<KpiGroupRow>> 
             row: counts.derive(),
         })
         .collect())
-}
-
-/// One row of a report query: its text `columns`, in order, and its counts.
-struct ReportRow {
-    keys: Vec<String>,
-    counts: KpiCounts,
-}
-
-/// Runs a [`summed`] query with `binds` (all text) and reads its rows.
-///
-/// On SQLite the rows come back as one JSON array built by the database:
-/// tens of thousands of rows of nineteen values each, handed over one by
-/// one by the driver, cost most of a report's time in allocation and thread
-/// hand-offs, where one text value costs one.
-async fn fetch_rows(db: &Db, sql: &str, columns: &[&str], binds: &[String]) -> StoreResult<Vec<ReportRow>> {
-    if db.backend() == Backend::Sqlite {
-        let values: Vec<String> = columns.iter().chain(COUNT_COLUMNS.iter()).map(|c| format!("q.{c}")).collect();
-        let packed = format!("SELECT json_group_array(json_array({})) AS packed FROM ({sql}) q", values.join(", "));
-        let mut query = sqlx::query_scalar::<_, String>(&packed);
-        for value in binds {
-            query = query.bind(value.as_str());
-        }
-        let text = query.fetch_one(db.pool()).await?;
-        let parsed: Vec<Vec<serde_json::Value>> = serde_json::from_str(&text)
-            .map_err(|e| StoreError::Corrupt(format!("the KPI rollups could not be read back: {e}")))?;
-        return parsed.iter().map(|row| report_row_from_json(row, columns.len())).collect();
-    }
-    let mut query = sqlx::query(sql);
-    for value in binds {
-        query = query.bind(value.as_str());
-    }
-    query
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|row| {
-            let keys = columns.iter().map(|c| row.try_get::<String, _>(*c)).collect::<Result<Vec<_>, _>>()?;
-            Ok(ReportRow { keys, counts: counts_from_row(row)? })
-        })
-        .collect()
-}
-
-fn report_row_from_json(row: &[serde_json::Value], key_count: usize) -> StoreResult<ReportRow> {
-    let corrupt = || StoreError::Corrupt("the KPI rollups hold a value of the wrong type".into());
-    if row.len() != key_count + COUNT_COLUMNS.len() {
-        return Err(corrupt());
-    }
-    let keys = row[..key_count]
-        .iter()
-        .map(|v| v.as_str().map(str::to_string).ok_or_else(corrupt))
-        .collect::<StoreResult<_>>()?;
-    let mut counts = [0u64; 17];
-    for (slot, value) in counts.iter_mut().zip(&row[key_count..]) {
-        // A sum over no rows is null.
-        *slot = if value.is_null() { 0 } else { value.as_u64().ok_or_else(corrupt)? };
-    }
-    Ok(ReportRow { keys, counts: KpiCounts::from_array(counts) })
 }
 
 /// `SELECT` of `columns` and the counts `from_where` (a `FROM … WHERE …`
