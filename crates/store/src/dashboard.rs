@@ -263,7 +263,18 @@ async fn member_day_counts(
         sums.join(", "),
         conditions.join(" AND ")
     );
-    sorted_day_counts(fetch_rows(db, &sql, &["day", "queue", "channel"], &binds).await?)
+    // A team's dashboard reads its members' counts twice (to find the queues
+    // it owns, then for the tiles), and the same page is opened again and
+    // again between imports; the cache holds them until the next audited write.
+    let version = db.data_version().await?;
+    let key = format!("{sql}\u{1f}{}", binds.join("\u{1f}"));
+    let rows = db
+        .cache()
+        .get_or_load("dashboard.members", version, key, || async {
+            sorted_day_counts(fetch_rows(db, &sql, &["day", "queue", "channel"], &binds).await?)
+        })
+        .await?;
+    Ok(rows.as_ref().clone())
 }
 
 /// Rows of `day, queue, channel` and summed counts that are not all zero,

@@ -150,6 +150,15 @@ async fn day_counts_match_a_row_by_row_count(db: &TestDb) {
         (queues, channels),
         (vec!["q0".to_string(), "q1".into(), "q2".into()], vec!["chat".to_string(), "email".into(), "voice".into()])
     );
+    // Counts read once are not served stale after the next import.
+    let a1 = ContactScope { agents: Some(vec![span("a1", Date::MIN, None)]), ..ContactScope::default() };
+    let total = |days: Vec<crewdeck_store::dashboard::DayCounts>| days.iter().map(|d| d.counts.contacts).sum::<u64>();
+    let before = total(dashboard::day_counts(db, &a1, from, to).await.expect("day counts"));
+    let mut more = all.clone();
+    more.push((date(2026, 1, 10), "a1", "q0".to_string(), "voice", true));
+    import(db, &more).await;
+    let after = total(dashboard::day_counts(db, &a1, from, to).await.expect("day counts"));
+    assert_eq!(after, before + 1, "the new contact counts at once");
     let nobody = ContactScope { agents: Some(Vec::new()), ..ContactScope::default() };
     assert!(dashboard::day_counts(db, &nobody, from, to).await.expect("empty scope").is_empty());
 }
