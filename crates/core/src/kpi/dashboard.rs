@@ -173,10 +173,16 @@ fn tile(
         total.merge(&day.counts);
     }
     let mut weeks = week_buckets(spec.from, spec.to);
-    for day in days.iter().filter(in_scope) {
-        let key = GroupBy::Week.period_key(day.day).unwrap_or_default();
-        if let Some(slot) = weeks.iter_mut().find(|(k, _, _)| *k == key) {
-            slot.2.merge(&day.counts);
+    if let Some(&(_, first_monday, _)) = weeks.first() {
+        for day in days.iter().filter(in_scope) {
+            // The buckets are consecutive weeks from `first_monday`: a day's
+            // bucket is found by counting, not by formatting and comparing
+            // week keys (that was most of a dashboard's time at 10M contacts).
+            let offset = (day.day - first_monday).get_days();
+            let slot = usize::try_from(offset.div_euclid(7)).ok().and_then(|i| weeks.get_mut(i));
+            if let Some(slot) = slot {
+                slot.2.merge(&day.counts);
+            }
         }
     }
     let mut points: Vec<WeekPoint> = weeks
@@ -427,6 +433,26 @@ mod tests {
             note.text
         );
         assert!(tiles[0].weeks[10].signal);
+    }
+
+    #[test]
+    fn every_day_of_a_period_counts_in_its_week() {
+        let wednesday = Date::constant(2026, 1, 7);
+        let days: Vec<DayCounts> = (0..13_i64)
+            .map(|i| day(wednesday.checked_add(i.days()).unwrap(), "voice", 10 + i.unsigned_abs(), 5, (0, 0)))
+            .collect();
+        let spec = DashboardSpec {
+            targets: &[],
+            kpis: &[Kpi::ServiceLevel],
+            min_responses: MinResponses::default(),
+            from: wednesday,
+            to: Date::constant(2026, 1, 19),
+        };
+        let tile = &build_tiles(&days, &spec)[0];
+        let per_week: Vec<(&str, u64)> = tile.weeks.iter().map(|w| (w.week.as_str(), w.value.n)).collect();
+        // Wed 7 – Sun 11 January, Mon 12 – Sun 18, Mon 19.
+        assert_eq!(per_week, [("2026-W02", 60), ("2026-W03", 126), ("2026-W04", 22)]);
+        assert_eq!(tile.value.n, 208);
     }
 
     #[test]
