@@ -28,6 +28,8 @@ csv="${CSV:-/work/bench-data/interactions_10000000.csv}"
 runs="${RUNS:-10}"
 seconds="${SECONDS_PER_PAGE:-${SECONDS:-15}}"
 connections="${CONNECTIONS:-8}"
+# wrk needs at least one connection per thread.
+threads=$(( connections < 2 ? 1 : 2 ))
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 mkdir -p "$work"
 
@@ -124,8 +126,8 @@ for team in "$small ten" "$large fifty"; do
   set -- $team
   page="$base/dashboards/team/$1?$period"
   status="$(curl -s -o "$work/dashboard_$2.html" -w '%{http_code} %{time_total}' -H "Cookie: $cookie" "$page")"
-  echo "== team dashboard, $2 agents (first request: HTTP ${status% *}, ${status#* } s): ${seconds}s, 2 threads, $connections connections; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Cookie: $cookie" "$page" | tee "$work/wrk_$2.txt" \
+  echo "== team dashboard, $2 agents (first request: HTTP ${status% *}, ${status#* } s): ${seconds}s, $threads thread(s), $connections connection(s); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -H "Cookie: $cookie" "$page" | tee "$work/wrk_$2.txt" \
     | grep -E 'Requests/sec|Non-2xx|50%|99%|Latency  '
 done
 echo "server peak memory (VmHWM): $(grep VmHWM /proc/$server/status | awk '{print $2, $3}')"
