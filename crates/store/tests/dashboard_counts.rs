@@ -48,6 +48,25 @@ fn span(agent: &str, from: Date, to: Option<Date>) -> AgentSpan {
     AgentSpan { agent_id: agent.into(), from, to }
 }
 
+/// Contacts and answered contacts per day, queue and channel.
+type Counted = BTreeMap<(Date, String, String), (u64, u64)>;
+
+fn tally(counted: &mut Counted, day: Date, queue: &str, channel: &str, answered: bool) {
+    let slot = counted.entry((day, queue.to_string(), channel.to_string())).or_default();
+    slot.0 += 1;
+    slot.1 += u64::from(answered);
+}
+
+/// What the dashboards' reader counts for `scope`.
+async fn counted(db: &TestDb, scope: &ContactScope, from: Date, to: Date) -> Counted {
+    dashboard::day_counts(db, scope, from, to)
+        .await
+        .expect("day counts")
+        .into_iter()
+        .map(|d| ((d.day, d.queue, d.channel), (d.counts.contacts, d.counts.answered)))
+        .collect()
+}
+
 async fn import(db: &TestDb, contacts: &[Contact]) {
     let mut text = format!("{HEADER}\n");
     for (i, (day, agent, queue, channel, answered)) in contacts.iter().enumerate() {
@@ -102,7 +121,7 @@ async fn day_counts_match_a_row_by_row_count(db: &TestDb) {
             queue: queue.map(str::to_string),
             channel,
         };
-        let mut want: BTreeMap<(Date, String, String), (u64, u64)> = BTreeMap::new();
+        let mut want = Counted::new();
         for (day, agent, q, c, answered) in &all {
             let counted = if agent.is_empty() { owned.contains(q) } else { covers(agent, *day) };
             if *day < from
@@ -113,36 +132,22 @@ async fn day_counts_match_a_row_by_row_count(db: &TestDb) {
             {
                 continue;
             }
-            let slot = want.entry((*day, q.clone(), (*c).to_string())).or_default();
-            slot.0 += 1;
-            slot.1 += u64::from(*answered);
+            tally(&mut want, *day, q, c, *answered);
         }
-        let got: BTreeMap<(Date, String, String), (u64, u64)> = dashboard::day_counts(db, &scope, from, to)
-            .await
-            .expect("day counts")
-            .into_iter()
-            .map(|d| ((d.day, d.queue, d.channel), (d.counts.contacts, d.counts.answered)))
-            .collect();
+        let got = counted(db, &scope, from, to).await;
         assert_eq!(got, want, "owned {owned:?}, queue {queue:?}, channel {channel:?}");
     }
     // Every contact of a queue or channel (queue, channel and organisation dashboards).
     for (queue, channel) in [(None, None), (Some("q1"), None), (None, Some(crewdeck_core::kpi::Channel::Email))] {
         let scope = ContactScope { queue: queue.map(str::to_string), channel, ..ContactScope::default() };
-        let mut want: BTreeMap<(Date, String, String), (u64, u64)> = BTreeMap::new();
+        let mut want = Counted::new();
         for (day, _, q, c, answered) in &all {
             if *day < from || *day > to || queue.is_some_and(|x| x != q) || channel.is_some_and(|x| x.as_str() != *c) {
                 continue;
             }
-            let slot = want.entry((*day, q.clone(), (*c).to_string())).or_default();
-            slot.0 += 1;
-            slot.1 += u64::from(*answered);
+            tally(&mut want, *day, q, c, *answered);
         }
-        let got: BTreeMap<(Date, String, String), (u64, u64)> = dashboard::day_counts(db, &scope, from, to)
-            .await
-            .expect("day counts")
-            .into_iter()
-            .map(|d| ((d.day, d.queue, d.channel), (d.counts.contacts, d.counts.answered)))
-            .collect();
+        let got = counted(db, &scope, from, to).await;
         assert_eq!(got, want, "every contact: queue {queue:?}, channel {channel:?}");
     }
     let (queues, channels) = dashboard::queues_and_channels(db, from, to).await.expect("index");
