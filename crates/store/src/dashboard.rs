@@ -16,7 +16,7 @@ use sqlx::Row;
 
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
-use crate::kpi::{ReportRow, fetch_rows};
+use crate::kpi::{ReportRow, fetch_rows, summed_counts};
 
 /// One agent id counted for a span of local dates (inclusive).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,9 +130,6 @@ pub async fn team_scope(db: &Db, team_ids: &[i64], from: Date, to: Date) -> Stor
     })
 }
 
-/// The count columns of the rollups, in [`KpiCounts::FIELDS`] order.
-const COUNT_COLUMNS: [&str; 17] = KpiCounts::FIELDS;
-
 /// Counts per day, queue and channel for a scope, from the rollups alone.
 /// Sorted by day.
 pub async fn day_counts(db: &Db, scope: &ContactScope, from: Date, to: Date) -> StoreResult<Vec<DayCounts>> {
@@ -170,7 +167,6 @@ async fn queue_day_counts(
     to: Date,
     unanswered_in: Option<&[String]>,
 ) -> StoreResult<Vec<DayCounts>> {
-    let sums: Vec<String> = COUNT_COLUMNS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}")).collect();
     let mut binds: Vec<String> = vec![from.to_string(), to.to_string()];
     let mut conditions = vec!["day >= $1 AND day <= $2".to_string()];
     if let Some(queues) = unanswered_in {
@@ -187,12 +183,8 @@ async fn queue_day_counts(
         binds.push(channel.as_str().to_string());
         conditions.push(format!("channel = ${}", binds.len()));
     }
-    let sql = format!(
-        "SELECT day, queue, channel, {} FROM kpi_rollups_queue_daily WHERE {} GROUP BY day, queue, channel",
-        sums.join(", "),
-        conditions.join(" AND ")
-    );
-    sorted_day_counts(fetch_rows(db, &sql, &["day", "queue", "channel"], &binds).await?)
+    let sql = by_day_queue_channel("kpi_rollups_queue_daily", &conditions);
+    sorted_day_counts(fetch_rows(db, &sql, &DAY_QUEUE_CHANNEL, &binds).await?)
 }
 
 /// Counts per day, queue and channel of the contacts the agents answered on
@@ -204,7 +196,6 @@ async fn member_day_counts(
     from: Date,
     to: Date,
 ) -> StoreResult<Vec<DayCounts>> {
-    let sums: Vec<String> = COUNT_COLUMNS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}")).collect();
     let mut binds: Vec<String> = Vec::new();
     // Appends the values as binds and returns their placeholders.
     let mut bind = |values: Vec<String>| -> String {
@@ -258,11 +249,7 @@ async fn member_day_counts(
     if let Some(channel) = scope.channel {
         conditions.push(format!("channel = {}", bind(vec![channel.as_str().to_string()])));
     }
-    let sql = format!(
-        "SELECT day, queue, channel, {} FROM kpi_rollups WHERE {} GROUP BY day, queue, channel",
-        sums.join(", "),
-        conditions.join(" AND ")
-    );
+    let sql = by_day_queue_channel("kpi_rollups", &conditions);
     // A team's dashboard reads its members' counts twice (to find the queues
     // it owns, then for the tiles), and the same page is opened again and
     // again between imports; the cache holds them until the next audited write.
@@ -271,10 +258,23 @@ async fn member_day_counts(
     let rows = db
         .cache()
         .get_or_load("dashboard.members", version, key, || async {
-            sorted_day_counts(fetch_rows(db, &sql, &["day", "queue", "channel"], &binds).await?)
+            sorted_day_counts(fetch_rows(db, &sql, &DAY_QUEUE_CHANNEL, &binds).await?)
         })
         .await?;
     Ok(rows.as_ref().clone())
+}
+
+/// The key columns of a dashboard's counts.
+const DAY_QUEUE_CHANNEL: [&str; 3] = ["day", "queue", "channel"];
+
+/// The counts of `table` under `conditions` (joined by AND), summed per day,
+/// queue and channel.
+fn by_day_queue_channel(table: &str, conditions: &[String]) -> String {
+    format!(
+        "SELECT day, queue, channel, {} FROM {table} WHERE {} GROUP BY day, queue, channel",
+        summed_counts(),
+        conditions.join(" AND ")
+    )
 }
 
 /// Rows of `day, queue, channel` and summed counts that are not all zero,

@@ -141,8 +141,8 @@ pub fn build_tiles(days: &[DayCounts], spec: &DashboardSpec<'_>) -> Vec<Tile> {
         if spec.targets.iter().any(|a| a.standard.input.kpi == kpi) {
             continue;
         }
-        let channels = channels_with_contacts(days);
-        if kpi == Kpi::Asa && channels.len() > 1 {
+        let channels = if kpi == Kpi::Asa { channels_with_contacts(days) } else { Vec::new() };
+        if channels.len() > 1 {
             // Waits of seconds on the phone and hours on email averaged
             // together describe no customer's experience: one tile each.
             tiles.extend(channels.into_iter().map(|c| tile(days, spec, kpi, Some(c), None)));

@@ -18,7 +18,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use sqlx::Row;
 
-use super::rollups::{COUNT_COLUMNS, fetch_rows};
+use super::rollups::{COUNT_COLUMNS, fetch_rows, summed_counts};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 
@@ -229,7 +229,7 @@ fn summed(columns: &[&str], key: &[&str], from_where: &str) -> String {
         select.extend(COUNT_COLUMNS.iter().map(|c| (*c).to_string()));
         return format!("SELECT {} {from_where}", select.join(", "));
     }
-    select.extend(COUNT_COLUMNS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}")));
+    select.push(summed_counts());
     let group_by = if columns.is_empty() { String::new() } else { format!(" GROUP BY {}", columns.join(", ")) };
     format!("SELECT {} {from_where}{group_by}", select.join(", "))
 }

@@ -17,6 +17,12 @@ use crate::error::{StoreError, StoreResult};
 /// The count columns: the fields of [`KpiCounts`], in [`KpiCounts::to_array`] order.
 pub(crate) const COUNT_COLUMNS: [&str; 17] = KpiCounts::FIELDS;
 
+/// The count columns summed per group, named as the columns themselves:
+/// `CAST(SUM(contacts) AS BIGINT) AS contacts, …`.
+pub(crate) fn summed_counts() -> String {
+    COUNT_COLUMNS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}")).collect::<Vec<_>>().join(", ")
+}
+
 /// Reads the summed count columns of a report query (`Option` because a sum
 /// over no rows is NULL).
 pub(crate) fn counts_from_row(row: &AnyRow) -> StoreResult<KpiCounts> {
