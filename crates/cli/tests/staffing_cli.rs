@@ -241,6 +241,70 @@ fn batch_csv_bad_row_names_file_line_and_field() {
     assert!(stderr.contains("missing.csv"), "{stderr}");
 }
 
+/// A week of 15-minute intervals for `queues` queues: large enough for the
+/// batch to be split over both cores. Volumes and handle times vary, with
+/// empty intervals, decimals, padded fields, blank lines and other offsets.
+fn large_batch(queues: u32) -> String {
+    let mut text = String::new();
+    for queue in 0..queues {
+        for interval in 0..672_u32 {
+            let (day, minutes) = (5 + interval / 96, (interval % 96) * 15);
+            let volume = (interval * 7 + queue * 13) % 240 * (interval % 96 / 20);
+            let aht = 150 + (queue * 37 + interval) % 450;
+            let start = format!("2026-01-{day:02}T{:02}:{:02}:00", minutes / 60, minutes % 60);
+            text.push_str(&match interval % 97 {
+                0 => format!("{start}+01:00,{volume}.5,{aht}\n"),
+                1 => format!(" {start}Z , {volume} ,{aht}.25\n\n"),
+                _ => format!("{start}Z,{volume},{aht}\n"),
+            });
+        }
+    }
+    text
+}
+
+#[test]
+fn a_large_batch_on_both_cores_answers_as_one_thread_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = large_batch(16);
+    assert!(rows.len() > 256 << 10, "{} bytes is too small to be split", rows.len());
+    let plain = write(dir.path(), "plain.csv", &format!("interval_start,volume,aht_seconds\n{rows}"));
+    // A padded header is still accepted, but only by the one-thread reader.
+    let padded = write(dir.path(), "padded.csv", &format!(" interval_start , volume,aht_seconds\n{rows}"));
+    let run = |file: &str| {
+        let mut args = BATCH_FLAGS.to_vec();
+        args.extend(["--max-occupancy", "0.9", "--input", file, "--json"]);
+        let output = crewdeck(&args);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        output.stdout
+    };
+    let (both_cores, one_thread) = (run(&plain), run(&padded));
+    assert_eq!(String::from_utf8_lossy(&both_cores), String::from_utf8_lossy(&one_thread));
+    let answer: Value = serde_json::from_slice(&both_cores).unwrap();
+    let answer = answer.as_array().unwrap();
+    assert_eq!(answer.len(), 16 * 672);
+    assert_eq!(answer[1]["interval_start"], "2026-01-05T00:15:00Z");
+    assert_eq!(answer[97]["interval_start"], "2026-01-06T00:15:00+01:00");
+    assert!(answer.iter().any(|row| row["agents"].as_u64() > Some(10)));
+}
+
+#[test]
+fn a_bad_row_late_in_a_large_batch_is_reported_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = large_batch(12);
+    let late = rows.lines().count() - 5;
+    let bad: Vec<String> = rows
+        .lines()
+        .enumerate()
+        .map(|(index, line)| if index == late { line.replacen(',', ",-", 1) } else { line.to_string() })
+        .collect();
+    let file = write(dir.path(), "late.csv", &format!("interval_start,volume,aht_seconds\n{}\n", bad.join("\n")));
+    let mut args = BATCH_FLAGS.to_vec();
+    args.extend(["--input", &file, "--json"]);
+    let stderr = fails_with_2(&crewdeck(&args));
+    let line = format!("line {}", late + 2);
+    assert!(stderr.contains("late.csv") && stderr.contains(&line) && stderr.contains("volume"), "{stderr}");
+}
+
 #[test]
 fn erlang_a_reports_abandon_rate() {
     let v = json(&crewdeck(&with_ex1(&["--patience-seconds", "120", "--json"])));

@@ -11,6 +11,7 @@
 mod json;
 mod parallel;
 mod report;
+mod timestamp;
 
 use std::fmt::Display;
 use std::io::{BufWriter, Read, Write};
@@ -103,8 +104,9 @@ pub fn run(args: &StaffingArgs, out: &mut dyn Write) -> CliResult {
         // a buffer only to write it in the same sizes costs 5% of a batch.
         Some(path) if args.json && parallel::write_json(path, &settings, out.get_mut())? => {}
         Some(path) if args.json => {
-            // The file could not be read whole or holds a bad row: one pass in
-            // order finds the first and reports it. Every row is computed before
+            // The file could not be read whole, is not plain, asks for Erlang A
+            // or holds a bad row: one pass in order answers, or finds the first
+            // bad row and reports it. Every row is computed before
             // any is encoded (the contract's all-or-nothing rule), but held
             // compactly: start times in one string, figures in a flat list.
             // Encoding then goes out in 64 KiB pieces.
@@ -234,15 +236,15 @@ fn read_batch<R: Read>(
         let line = record.position().map_or(0, csv::Position::line);
         let at_line = |error: FieldError| CliError::input(format!("{file}, line {line}, {error}"));
         let start = record.get(0).unwrap_or("").trim();
-        start.parse::<jiff::Timestamp>().map_err(|_| {
-            at_line(FieldError::new(
+        if !timestamp::is_timestamp(start) {
+            return Err(at_line(FieldError::new(
                 "interval_start",
                 format!(
                     "Enter an RFC 3339 time with an offset, such as 2026-01-05T09:00:00Z \
                      (you entered \u{201c}{start}\u{201d})."
                 ),
-            ))
-        })?;
+            )));
+        }
         let volume = Decimal::parse("volume", record.get(1).unwrap_or("")).map_err(at_line)?;
         let aht = Decimal::parse("aht_seconds", record.get(2).unwrap_or("")).map_err(at_line)?;
         let load = IntervalLoad::new("volume", volume, aht, settings.length).map_err(at_line)?;

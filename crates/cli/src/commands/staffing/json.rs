@@ -34,6 +34,17 @@ fn scalar(out: &mut Vec<u8>, value: &impl Serialize) {
     let _ = serde_json::to_writer(&mut *out, value);
 }
 
+/// Writes a number as serde_json does: the shortest text that reads back as
+/// the same `f64` (serde_json's own formatter, `zmij`), or `null` when there is
+/// none or it is not finite. Going through serde_json's serializer for each of
+/// a row's five numbers cost a quarter more than the formatting itself.
+fn number(out: &mut Vec<u8>, value: Option<f64>) {
+    match value {
+        Some(value) if value.is_finite() => out.extend_from_slice(zmij::Buffer::new().format_finite(value).as_bytes()),
+        _ => out.extend_from_slice(b"null"),
+    }
+}
+
 /// Writes `text` as a JSON string. Text with nothing to escape (the usual
 /// case: an RFC 3339 time, a model name) is copied as it is, which is what
 /// serde_json writes for it; anything else goes through serde_json.
@@ -113,22 +124,22 @@ impl JsonRow<'_> {
         open::<L>(out, &mut first, 1);
         string(out, self.model);
         open::<L>(out, &mut first, 2);
-        scalar(out, &self.traffic_erlangs);
+        number(out, self.traffic_erlangs);
         open::<L>(out, &mut first, 3);
         scalar(out, &self.agents);
         open::<L>(out, &mut first, 4);
         scalar(out, &self.scheduled_agents);
         open::<L>(out, &mut first, 5);
-        scalar(out, &self.service_level);
+        number(out, self.service_level);
         open::<L>(out, &mut first, 6);
-        scalar(out, &self.asa_seconds);
+        number(out, self.asa_seconds);
         open::<L>(out, &mut first, 7);
-        scalar(out, &self.occupancy);
+        number(out, self.occupancy);
         open::<L>(out, &mut first, 8);
-        scalar(out, &self.probability_of_wait);
+        number(out, self.probability_of_wait);
         if let Some(rate) = self.abandon_rate {
             open::<L>(out, &mut first, 9);
-            scalar(out, &rate);
+            number(out, rate);
         }
         out.push(b'\n');
         out.extend_from_slice(L::CLOSING);

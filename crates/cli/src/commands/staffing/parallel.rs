@@ -1,96 +1,104 @@
-//! A batch file's JSON answer computed and encoded on every core.
+//! A batch file's JSON answer checked, computed, encoded and written on every
+//! core.
 //!
-//! The file is read whole and cut at line ends into parts of about equal size.
-//! Each part is read, checked and computed by the same code as a whole-file run
-//! ([`super::read_batch`]), the parts taken in turn by one thread per core. Only
-//! once every row is computed (the contract: nothing reaches stdout before) are
-//! the parts encoded, the same way, and written in order as each is ready.
+//! Two passes over the file, read whole. The first checks every row, the file
+//! cut at line ends into parts that one thread per core takes in turn, and
+//! notes where each piece of [`PIECE_ROWS`] rows begins. Only when every row
+//! has passed (the contract: bad input never leaves part of an answer behind)
+//! does the second pass compute and encode the pieces, again on every core,
+//! writing each as soon as it and those before it are ready. Nothing is held
+//! between the passes but where the pieces begin: holding 33,600 computed
+//! rows, let alone their 10 MB of text, costs a page fault per 4 KiB of fresh
+//! memory, which is more than reading the rows twice.
 //!
-//! A bad row anywhere, or a file that cannot be read, hands the file back to the
-//! one-thread path, so that what is reported (the first bad row, with its line
-//! and byte) is exactly what a one-thread run reports.
+//! Only a plain file under Erlang C takes this path: the exact header, no
+//! quotes, no carriage returns and UTF-8 throughout, so that a line is a row
+//! and a comma ends a field, and a model whose computation cannot fail once a
+//! row has been read. Anything else, and any bad row, goes to the one-thread
+//! path, which reports the first bad row, with its line and byte, exactly as a
+//! one-thread run always has.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::num::NonZero;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, mpsc};
 use std::thread;
 
-use super::json::{Figures, JsonArray};
-use super::{Settings, json_row, read_batch, write_failed};
+use super::json::{JsonArray, JsonRow};
+use super::timestamp::is_timestamp;
+use super::{Settings, compute, json_row, write_failed};
 use crate::error::CliError;
-use crewdeck_core::staffing::Detail;
+use crewdeck_core::staffing::{Decimal, Detail, IntervalLoad, Model};
 
-/// Input below this size per thread is computed on fewer threads: starting a
+/// Input below this size per thread is handled on fewer threads: starting a
 /// thread costs more than the rows it would take.
 const MIN_BYTES_PER_THREAD: usize = 64 << 10;
 
-/// Parts per thread. Rows differ in cost (a larger queue's search runs longer,
-/// and files often list queues in order of size), so several smaller parts
-/// taken in turn keep every thread busy to the end.
+/// Parts per thread in the checking pass. Several smaller parts taken in turn
+/// keep every thread busy to the end when one is slowed down.
 const PARTS_PER_THREAD: usize = 4;
 
-/// Read ahead of every part but the first, so that the reader holds each row to
-/// three fields, as it does reading the whole file behind its own header.
-const HEADER: &[u8] = b"interval_start,volume,aht_seconds\n";
-
-/// The computed rows of one part, held compactly until every part is done.
-struct Part {
-    /// The rows' start times, one after another.
-    starts: String,
-    /// Where each row's start time ends in `starts`.
-    ends: Vec<usize>,
-    figures: Vec<Figures>,
-}
+/// The one header line a plain file starts with.
+const HEADER: &[u8] = b"interval_start,volume,aht_seconds";
 
 /// Computes the batch file at `path` and writes its JSON array, and the
 /// newline that ends it, to `out`.
 ///
-/// Returns `false`, having written nothing, when the file cannot be read or
-/// holds a bad row: the caller then runs the one-thread path, which reports it.
+/// Returns `false`, having written nothing, when the file cannot be read, is
+/// not plain, holds a bad row or asks for Erlang A: the caller then runs the
+/// one-thread path, which answers or reports.
 pub(super) fn write_json(path: &Path, settings: &Settings, out: &mut impl Write) -> Result<bool, CliError> {
+    if !matches!(settings.model, Model::ErlangC) {
+        return Ok(false);
+    }
     let Ok(bytes) = std::fs::read(path) else {
         return Ok(false);
     };
-    let cores = thread::available_parallelism().map_or(1, NonZero::get);
-    let threads = cores.min(bytes.len() / MIN_BYTES_PER_THREAD).max(1);
-    let parts_wanted = if threads == 1 { 1 } else { threads * PARTS_PER_THREAD };
-    let cuts = cuts(&bytes, parts_wanted);
-    let Some(parts) = compute(&bytes, &cuts, path, settings, threads) else {
+    let Some(text) = plain_rows(&bytes) else {
         return Ok(false);
     };
-    encode(&parts, threads, out).and_then(|()| out.write_all(b"\n")).map_err(write_failed)?;
+    let cores = thread::available_parallelism().map_or(1, NonZero::get);
+    let threads = cores.min(text.len() / MIN_BYTES_PER_THREAD).max(1);
+    let parts_wanted = if threads == 1 { 1 } else { threads * PARTS_PER_THREAD };
+    let Some(pieces) = check(text, &cuts(text, parts_wanted), settings, threads) else {
+        return Ok(false);
+    };
+    encode(text, &pieces, settings, threads, out).and_then(|()| out.write_all(b"\n")).map_err(write_failed)?;
     Ok(true)
 }
 
-/// Where to cut `bytes` into about `parts` pieces: the offsets of the pieces'
-/// starts, then the end. Only just after a line end, and only before the
-/// first quote, as a quoted field may hold a line end; a file with a quote
-/// early on is therefore cut less, or not at all.
-fn cuts(bytes: &[u8], parts: usize) -> Vec<usize> {
-    let cuts = cuts_before(bytes, parts, bytes.len());
-    // The usual file has no quote at all: one fast search (`contains` on bytes
-    // is a word-at-a-time search) confirms it without finding where one is.
-    let last_cut = cuts[cuts.len().saturating_sub(2)];
-    if !bytes[..last_cut].contains(&b'"') {
-        return cuts;
+/// The rows of a plain batch file (everything after its header line), or
+/// `None` when the file is not plain.
+fn plain_rows(bytes: &[u8]) -> Option<&str> {
+    let rest = bytes.strip_prefix(HEADER)?;
+    let rest = match rest.split_first() {
+        None => rest,
+        Some((b'\n', rest)) => rest,
+        Some(_) => return None,
+    };
+    // `contains` on bytes searches a word at a time.
+    if rest.contains(&b'"') || rest.contains(&b'\r') {
+        return None;
     }
-    let first_quote = bytes.iter().position(|&b| b == b'"').unwrap_or(bytes.len());
-    cuts_before(bytes, parts, first_quote)
+    std::str::from_utf8(rest).ok()
 }
 
-/// As [`cuts`], cutting only before offset `safe`.
-fn cuts_before(bytes: &[u8], parts: usize, safe: usize) -> Vec<usize> {
+/// Where to cut `text` into about `parts` parts, each just after a line end:
+/// the offsets of the parts' starts, then the end.
+fn cuts(text: &str, parts: usize) -> Vec<usize> {
+    let bytes = text.as_bytes();
     let size = bytes.len() / parts.max(1);
     let mut cuts = vec![0];
     for k in 1..parts {
-        let from = (k * size).max(cuts[cuts.len() - 1]);
-        let Some(at) = bytes.get(from..safe).and_then(|rest| rest.iter().position(|&b| b == b'\n')) else {
+        let last = cuts[cuts.len() - 1];
+        let from = (k * size).max(last);
+        let Some(at) = bytes.get(from..).and_then(|rest| rest.iter().position(|&b| b == b'\n')) else {
             break;
         };
         let cut = from + at + 1;
-        if cut < bytes.len() && cut > cuts[cuts.len() - 1] {
+        if cut < bytes.len() && cut > last {
             cuts.push(cut);
         }
     }
@@ -98,9 +106,67 @@ fn cuts_before(bytes: &[u8], parts: usize, safe: usize) -> Vec<usize> {
     cuts
 }
 
-/// Computes every part, `threads` at a time (the calling thread is one); `None`
-/// as soon as any part holds a bad row.
-fn compute(bytes: &[u8], cuts: &[usize], path: &Path, settings: &Settings, threads: usize) -> Option<Vec<Part>> {
+/// The rows of `text`: each non-empty line's offset and its three fields, or
+/// `None` for fields when the line holds more or fewer. Empty lines are
+/// skipped, as the CSV reader skips them.
+///
+/// One pass over the bytes: a line is some thirty bytes, too short for a
+/// vectorised search per field to pay for starting (three such searches a
+/// line were a fifth of a batch's instructions).
+fn rows(text: &str) -> impl Iterator<Item = (usize, Option<[&str; 3]>)> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            let begin = at;
+            let (mut commas, mut found) = ([begin; 2], 0);
+            while at < bytes.len() && bytes[at] != b'\n' {
+                if bytes[at] == b',' {
+                    if let Some(comma) = commas.get_mut(found) {
+                        *comma = at;
+                    }
+                    found += 1;
+                }
+                at += 1;
+            }
+            let end = at;
+            at += 1;
+            if end == begin {
+                continue;
+            }
+            // Cut at ASCII bytes only, so every slice is on a character boundary.
+            let field = |range: Range<usize>| text.get(range).unwrap_or_default();
+            let fields = (found == 2)
+                .then(|| [field(begin..commas[0]), field(commas[0] + 1..commas[1]), field(commas[1] + 1..end)]);
+            return Some((begin, fields));
+        }
+        None
+    })
+}
+
+/// `text` without the whitespace at its ends, as [`str::trim`] gives it,
+/// checking two bytes in the usual case of none to take off.
+fn trimmed(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        // No whitespace, ASCII or other, is a graphic ASCII character.
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
+}
+
+/// A row's volume, handle time and load, read as the one-thread path reads
+/// them; `None` when either is bad.
+fn load(volume: &str, aht: &str, settings: &Settings) -> Option<(Decimal, Decimal, IntervalLoad)> {
+    let volume = Decimal::parse("volume", volume).ok()?;
+    let aht = Decimal::parse("aht_seconds", aht).ok()?;
+    let load = IntervalLoad::new("volume", volume, aht, settings.length).ok()?;
+    Some((volume, aht, load))
+}
+
+/// Checks every row, `threads` at a time (the calling thread is one); returns
+/// the byte ranges of the pieces in order, or `None` as soon as any row is bad.
+fn check(text: &str, cuts: &[usize], settings: &Settings, threads: usize) -> Option<Vec<Range<usize>>> {
     let count = cuts.len() - 1;
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
@@ -111,8 +177,8 @@ fn compute(bytes: &[u8], cuts: &[usize], path: &Path, settings: &Settings, threa
             if index >= count {
                 break;
             }
-            match compute_part(bytes, cuts[index], cuts[index + 1], path, settings) {
-                Some(part) => done.push((index, part)),
+            match check_part(text, cuts[index]..cuts[index + 1], settings) {
+                Some(starts) => done.push((index, starts)),
                 None => failed.store(true, Ordering::Relaxed),
             }
         }
@@ -130,39 +196,31 @@ fn compute(bytes: &[u8], cuts: &[usize], path: &Path, settings: &Settings, threa
         return None;
     }
     done.sort_unstable_by_key(|&(index, _)| index);
-    Some(done.into_iter().map(|(_, part)| part).collect())
+    let starts: Vec<usize> = done.into_iter().flat_map(|(_, starts)| starts).collect();
+    let ends = starts.iter().skip(1).copied().chain([text.len()]);
+    Some(starts.iter().zip(ends).map(|(&start, end)| start..end).collect())
 }
 
-/// Reads and computes the rows in `bytes[begin..end]`; `None` on a bad row.
-fn compute_part(bytes: &[u8], begin: usize, end: usize, path: &Path, settings: &Settings) -> Option<Part> {
-    let body = &bytes[begin..end];
-    // Room for as many rows as the part could hold (a valid row takes some 20
-    // bytes or more, such as `2026-01-05T09:00Z,1,1`): reserved but untouched
-    // memory costs nothing, and the lists are then never regrown and copied.
-    let rows = body.len() / 20 + 1;
-    let mut part = Part {
-        starts: String::with_capacity(body.len()),
-        ends: Vec::with_capacity(rows),
-        figures: Vec::with_capacity(rows),
-    };
-    let keep = |start: &str, row: super::Row| {
-        part.starts.push_str(start);
-        part.ends.push(part.starts.len());
-        part.figures.push(Figures::keep(&json_row(&row)));
-    };
-    let builder = csv::ReaderBuilder::new();
-    let file = path.display();
-    let outcome = if begin == 0 {
-        read_batch(builder.from_reader(body), &file, settings, Detail::Figures, keep)
-    } else {
-        read_batch(builder.from_reader(HEADER.chain(body)), &file, settings, Detail::Figures, keep)
-    };
-    outcome.ok().map(|()| part)
+/// Checks the rows in `text[part]`; returns where each piece among them
+/// begins, or `None` at the first bad row.
+fn check_part(text: &str, part: Range<usize>, settings: &Settings) -> Option<Vec<usize>> {
+    let begin = part.start;
+    let mut starts = Vec::new();
+    for (row, (offset, fields)) in rows(text.get(part).unwrap_or_default()).enumerate() {
+        let [start, volume, aht] = fields?;
+        if !is_timestamp(trimmed(start)) {
+            return None;
+        }
+        load(volume, aht, settings)?;
+        if row % PIECE_ROWS == 0 {
+            starts.push(begin + offset);
+        }
+    }
+    Some(starts)
 }
 
 /// Rows per encoded piece: about 60 KiB of JSON, so that a few pieces in
-/// flight, their buffers reused, stand in for a 10 MB answer in memory (fresh
-/// pages cost a fault each).
+/// flight, their buffers reused, stand in for a 10 MB answer in memory.
 const PIECE_ROWS: usize = 192;
 
 /// Encoded pieces a helper may finish ahead of the writer before it waits.
@@ -178,18 +236,16 @@ const WRITER_AHEAD: usize = 8;
 /// grows (and is copied) while a piece is encoded into it.
 const PIECE_BYTES: usize = PIECE_ROWS * 384;
 
-/// Encodes the rows in pieces, `threads` at a time (the calling thread is one),
-/// and writes each piece to `out` in order as soon as it and those before it
-/// are ready; written buffers are reused for later pieces.
-fn encode(parts: &[Part], threads: usize, out: &mut impl Write) -> io::Result<()> {
-    let pieces: Vec<(&Part, usize, usize)> = parts
-        .iter()
-        .flat_map(|part| {
-            (0..part.figures.len())
-                .step_by(PIECE_ROWS)
-                .map(move |first| (part, first, (first + PIECE_ROWS).min(part.figures.len())))
-        })
-        .collect();
+/// Computes and encodes the checked `pieces` of `text`, `threads` at a time
+/// (the calling thread is one), and writes each to `out` in order as soon as
+/// it and those before it are ready; written buffers are reused.
+fn encode(
+    text: &str,
+    pieces: &[Range<usize>],
+    settings: &Settings,
+    threads: usize,
+    out: &mut impl Write,
+) -> io::Result<()> {
     let count = pieces.len();
     if count == 0 {
         return out.write_all(&JsonArray::with_capacity(2).finish());
@@ -197,15 +253,18 @@ fn encode(parts: &[Part], threads: usize, out: &mut impl Write) -> io::Result<()
     let free = Mutex::new(Vec::new());
     let take_buffer =
         || free.lock().ok().and_then(|mut free| free.pop()).unwrap_or_else(|| Vec::with_capacity(PIECE_BYTES));
-    let encode_piece = |index: usize, buffer: Vec<u8>| {
-        let (part, first, end) = pieces[index];
+    let encode_piece = |index: usize, buffer: Vec<u8>| -> io::Result<Vec<u8>> {
         let mut array = JsonArray::part(buffer, index > 0);
-        let mut begin = first.checked_sub(1).map_or(0, |before| part.ends[before]);
-        for (&end, kept) in part.ends[first..end].iter().zip(&part.figures[first..end]) {
-            array.push(&kept.row(&part.starts[begin..end]));
-            begin = end;
+        for (_, fields) in rows(text.get(pieces[index].clone()).unwrap_or_default()) {
+            // Every row passed the first pass, so none of this can fail; if it
+            // did, the answer would be wrong, so it stops rather than skips.
+            let unchecked = || io::Error::other("a batch row changed between checking and computing it");
+            let [start, volume, aht] = fields.ok_or_else(unchecked)?;
+            let (volume, aht, load) = load(volume, aht, settings).ok_or_else(unchecked)?;
+            let row = compute(None, volume, aht, load, settings, Detail::Figures).map_err(|_| unchecked())?;
+            array.push(&JsonRow { interval_start: Some(trimmed(start)), ..json_row(&row) });
         }
-        if index + 1 == count { array.finish() } else { array.into_bytes() }
+        Ok(if index + 1 == count { array.finish() } else { array.into_bytes() })
     };
     let next = AtomicUsize::new(0);
     thread::scope(|scope| {
@@ -228,7 +287,7 @@ fn encode(parts: &[Part], threads: usize, out: &mut impl Write) -> io::Result<()
         let mut written = 0;
         while written < count {
             for (index, bytes) in receiver.try_iter() {
-                ready[index] = Some(bytes);
+                ready[index] = Some(bytes?);
             }
             if let Some(bytes) = ready[written].take() {
                 out.write_all(&bytes)?;
@@ -246,11 +305,11 @@ fn encode(parts: &[Part], threads: usize, out: &mut impl Write) -> io::Result<()
                 count
             };
             if index < count {
-                ready[index] = Some(encode_piece(index, take_buffer()));
+                ready[index] = Some(encode_piece(index, take_buffer())?);
             } else {
                 let (index, bytes) =
                     receiver.recv().map_err(|_| io::Error::other("an encoding thread stopped early"))?;
-                ready[index] = Some(bytes);
+                ready[index] = Some(bytes?);
             }
         }
         Ok(())
@@ -263,32 +322,59 @@ mod tests {
 
     #[test]
     fn cuts_fall_just_after_line_ends() {
-        let text = b"interval_start,volume,aht_seconds\na,1,2\nb,3,4\nc,5,6\n";
+        let text = "a,1,2\nb,3,4\nc,5,6\nd,7,8\n";
         for parts in 1..8 {
             let cuts = cuts(text, parts);
             assert_eq!((cuts[0], cuts[cuts.len() - 1]), (0, text.len()));
             assert!(cuts.windows(2).all(|w| w[0] < w[1]), "{cuts:?}");
-            assert!(cuts[1..cuts.len() - 1].iter().all(|&c| text[c - 1] == b'\n'), "{cuts:?}");
+            assert!(cuts[1..cuts.len() - 1].iter().all(|&c| text.as_bytes()[c - 1] == b'\n'), "{cuts:?}");
         }
-        // Half of 52 bytes is 26, inside the header: the cut is at its end.
-        assert_eq!(cuts(text, 2), vec![0, 34, text.len()]);
+        // Half of 24 bytes is 12: the cut falls at the end of the line holding byte 12.
+        assert_eq!(cuts(text, 2), vec![0, 18, text.len()]);
+        assert_eq!(cuts("", 4), vec![0, 0]);
+        assert_eq!(cuts("no line end", 4), vec![0, 11]);
     }
 
     #[test]
-    fn no_cut_after_a_quote() {
-        // A quote in the header: no cut at all.
-        let text = b"\"interval_start\",volume,aht_seconds\na\nb,1,2\nc,3,4\nd,5,6\ne,7,8\n";
-        assert_eq!(cuts(text, 4), vec![0, text.len()]);
-        // A quoted line end in the first row: the only cut is before it.
-        let text = b"interval_start,volume,aht_seconds\n\"a\nb\",1,2\nc,3,4\nd,5,6\ne,7,8\n";
-        assert_eq!(cuts(text, 4), vec![0, 34, text.len()]);
-        assert_eq!(cuts(b"", 4), vec![0, 0]);
-        assert_eq!(cuts(b"no line end", 4), vec![0, 11]);
-        // A quote late in the file leaves the cuts before it.
-        let late = b"interval_start,volume,aht_seconds\na,1,2\nb,3,4\nc,5,6\n\"d\",7,8\n";
-        let quote = late.iter().position(|&b| b == b'"').unwrap_or(0);
-        let cuts = cuts(late, 3);
-        assert!(cuts.len() > 2, "{cuts:?}");
-        assert!(cuts[1..cuts.len() - 1].iter().all(|&c| c <= quote), "{cuts:?}");
+    fn only_a_plain_file_is_taken() {
+        fn rows(text: &str) -> Option<&str> {
+            plain_rows(text.as_bytes())
+        }
+        assert_eq!(rows("interval_start,volume,aht_seconds\na,1,2\n"), Some("a,1,2\n"));
+        assert_eq!(rows("interval_start,volume,aht_seconds"), Some(""));
+        assert_eq!(rows("interval_start,volume,aht_seconds\n"), Some(""));
+        for text in [
+            "interval_start, volume,aht_seconds\na,1,2\n",
+            "\u{feff}interval_start,volume,aht_seconds\na,1,2\n",
+            "interval_start,volume,aht_seconds\r\na,1,2\r\n",
+            "interval_start,volume,aht_seconds\n\"a\",1,2\n",
+            "interval_start,volume,aht_seconds,extra\na,1,2\n",
+            "volume,interval_start,aht_seconds\na,1,2\n",
+        ] {
+            assert_eq!(rows(text), None, "{text:?}");
+        }
+        assert_eq!(plain_rows(b"interval_start,volume,aht_seconds\n\xff,1,2\n"), None);
+    }
+
+    #[test]
+    fn a_line_is_a_row_of_exactly_three_fields() {
+        fn all(text: &str) -> Vec<(usize, Option<[&str; 3]>)> {
+            rows(text).collect()
+        }
+        assert_eq!(all("a,1,2"), vec![(0, Some(["a", "1", "2"]))]);
+        assert_eq!(all(" a , 1 ,2 \n"), vec![(0, Some([" a ", " 1 ", "2 "]))]);
+        assert_eq!(all(",,"), vec![(0, Some(["", "", ""]))]);
+        for line in ["a,1", "a", "a,1,2,", "a,1,2,3", " "] {
+            assert_eq!(all(line), vec![(0, None)], "{line}");
+        }
+        assert_eq!(all("\na,1,2\n\n\u{e9},3,4\n\n"), vec![(1, Some(["a", "1", "2"])), (8, Some(["\u{e9}", "3", "4"]))]);
+        assert_eq!(all(""), vec![]);
+    }
+
+    #[test]
+    fn trimming_is_str_trim() {
+        for text in ["", " ", "a", " a", "a ", "\u{a0}a", "a\u{3000}", "\ta\n", "2026-01-05T09:00:00Z", "\u{e9}"] {
+            assert_eq!(trimmed(text), text.trim(), "{text:?}");
+        }
     }
 }
