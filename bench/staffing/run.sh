@@ -44,12 +44,15 @@ SH
 chmod +x "$WORK/crewdeck_50.sh"
 
 echo "== timing" >&2
-# Every run writes its answers to new files: the previous run's are removed
-# first, for both tools. Truncating a file that holds data and writing it again
-# makes ext4 (auto_da_alloc) flush it to disk when it is closed, which for the
-# 10 MB answer took 10-15 ms here: a cost of the file system, not of the tool.
+# Every run writes its answers to new files: each command's previous answers
+# are removed first (one --prepare per command, in order), for both tools.
+# Truncating a file that holds data and writing it again makes ext4
+# (auto_da_alloc) flush it to disk when it is closed, which for the 10 MB
+# answer took 10-15 ms here: a cost of the file system, not of the tool.
 hyperfine --warmup 1 --runs "$RUNS" --export-json "$WORK/hyperfine.json" \
-    --prepare "rm -f $WORK/all_queues.json $WORK/pyworkforce.json $WORK/rust/*.json" \
+    --prepare "rm -f $WORK/rust/*.json" \
+    --prepare "rm -f $WORK/all_queues.json" \
+    --prepare "rm -f $WORK/pyworkforce.json" \
     -n "crewdeck, 50 processes (one per queue)" "$WORK/crewdeck_50.sh" \
     -n "crewdeck, 1 process (all 33,600 rows in one CSV)" \
     "$BIN staffing --input $WORK/data/all_queues.csv $FLAGS > $WORK/all_queues.json" \
