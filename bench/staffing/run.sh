@@ -49,10 +49,12 @@ echo "== timing" >&2
 # Truncating a file that holds data and writing it again makes ext4
 # (auto_da_alloc) flush it to disk when it is closed, which for the 10 MB
 # answer took 10-15 ms here: a cost of the file system, not of the tool.
+# `sync` then writes out what earlier runs left dirty, so that no run shares
+# the disk with the write-back of another's answers.
 hyperfine --warmup 1 --runs "$RUNS" --export-json "$WORK/hyperfine.json" \
-    --prepare "rm -f $WORK/rust/*.json" \
-    --prepare "rm -f $WORK/all_queues.json" \
-    --prepare "rm -f $WORK/pyworkforce.json" \
+    --prepare "rm -f $WORK/rust/*.json; sync" \
+    --prepare "rm -f $WORK/all_queues.json; sync" \
+    --prepare "rm -f $WORK/pyworkforce.json; sync" \
     -n "crewdeck, 50 processes (one per queue)" "$WORK/crewdeck_50.sh" \
     -n "crewdeck, 1 process (all 33,600 rows in one CSV)" \
     "$BIN staffing --input $WORK/data/all_queues.csv $FLAGS > $WORK/all_queues.json" \
