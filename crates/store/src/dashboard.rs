@@ -16,7 +16,7 @@ use sqlx::Row;
 
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
-use crate::kpi::{ReportRow, fetch_rows, summed_counts};
+use crate::kpi::{ReportRows, fetch_rows, summed_counts};
 
 /// One agent id counted for a span of local dates (inclusive).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,7 +184,7 @@ async fn queue_day_counts(
         conditions.push(format!("channel = ${}", binds.len()));
     }
     let sql = by_day_queue_channel("kpi_rollups_queue_daily", &conditions);
-    sorted_day_counts(fetch_rows(db, &sql, &DAY_QUEUE_CHANNEL, &binds).await?)
+    sorted_day_counts(db, &sql, &binds).await
 }
 
 /// Counts per day, queue and channel of the contacts the agents answered on
@@ -257,9 +257,7 @@ async fn member_day_counts(
     let key = format!("{sql}\u{1f}{}", binds.join("\u{1f}"));
     let rows = db
         .cache()
-        .get_or_load("dashboard.members", version, key, || async {
-            sorted_day_counts(fetch_rows(db, &sql, &DAY_QUEUE_CHANNEL, &binds).await?)
-        })
+        .get_or_load("dashboard.members", version, key, || async { sorted_day_counts(db, &sql, &binds).await })
         .await?;
     Ok(rows.as_ref().clone())
 }
@@ -277,18 +275,23 @@ fn by_day_queue_channel(table: &str, conditions: &[String]) -> String {
     )
 }
 
-/// Rows of `day, queue, channel` and summed counts that are not all zero,
-/// in the same order on both backends whatever PostgreSQL's collation.
-fn sorted_day_counts(rows: Vec<ReportRow>) -> StoreResult<Vec<DayCounts>> {
-    let mut out = rows
-        .into_iter()
-        .map(|row| {
-            let [day, queue, channel]: [String; 3] =
-                row.keys.try_into().map_err(|_| StoreError::Corrupt("a rollup row without its keys".into()))?;
-            Ok(DayCounts { day: parse_day(&day)?, queue, channel, counts: row.counts })
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
-    out.retain(|d| d.counts.to_array().iter().any(|&v| v != 0));
+/// Rows of `sql` (`day, queue, channel` and summed counts) that are not
+/// all zero, in the same order on both backends whatever PostgreSQL's collation.
+async fn sorted_day_counts(db: &Db, sql: &str, binds: &[String]) -> StoreResult<Vec<DayCounts>> {
+    let mut rows = ReportRows::new(DAY_QUEUE_CHANNEL.len());
+    fetch_rows(db, sql, &DAY_QUEUE_CHANNEL, binds, &mut rows).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in 0..rows.len() {
+        let counts = *rows.counts(row);
+        if counts.to_array().iter().any(|&v| v != 0) {
+            out.push(DayCounts {
+                day: parse_day(rows.key(row, 0))?,
+                queue: rows.key(row, 1).to_string(),
+                channel: rows.key(row, 2).to_string(),
+                counts,
+            });
+        }
+    }
     out.sort_by(|a, b| (a.day, &a.queue, &a.channel).cmp(&(b.day, &b.queue, &b.channel)));
     Ok(out)
 }
