@@ -15,10 +15,15 @@ use crate::error::StoreResult;
 
 type Entry = (i64, String, Arc<dyn Any + Send + Sync>);
 
+/// How many keys are kept per name at one data version, the oldest dropped
+/// first: one team leader's dashboard must not evict another's, which costs
+/// a second or more to read again at 10M contacts.
+const KEYS_PER_NAME: usize = 8;
+
 /// Cached results by name, each with the data version and key it was read at.
 #[derive(Default)]
 pub struct ReadCache {
-    entries: Mutex<HashMap<&'static str, Entry>>,
+    entries: Mutex<HashMap<&'static str, Vec<Entry>>>,
 }
 
 impl std::fmt::Debug for ReadCache {
@@ -46,10 +51,15 @@ impl ReadCache {
         }
         let value = Arc::new(load().await?);
         if let Ok(mut entries) = self.entries.lock() {
-            // A slower reader must not replace what a newer one stored.
-            let newer = entries.get(name).is_some_and(|(v, _, _)| *v > version);
-            if !newer {
-                entries.insert(name, (version, key, value.clone() as Arc<dyn Any + Send + Sync>));
+            let kept = entries.entry(name).or_default();
+            // A slower reader must not replace what a newer one stored, and
+            // what was read at an older version can never be asked for again.
+            if !kept.iter().any(|(v, _, _)| *v > version) {
+                kept.retain(|(v, k, _)| *v == version && *k != key);
+                if kept.len() >= KEYS_PER_NAME {
+                    kept.remove(0);
+                }
+                kept.push((version, key, value.clone() as Arc<dyn Any + Send + Sync>));
             }
         }
         Ok(value)
@@ -57,8 +67,8 @@ impl ReadCache {
 
     fn lookup<T: Send + Sync + 'static>(&self, name: &'static str, version: i64, key: &str) -> Option<Arc<T>> {
         let entries = self.entries.lock().ok()?;
-        let (v, k, value) = entries.get(name)?;
-        if *v == version && k == key { value.clone().downcast::<T>().ok() } else { None }
+        let (_, _, value) = entries.get(name)?.iter().find(|(v, k, _)| *v == version && k == key)?;
+        value.clone().downcast::<T>().ok()
     }
 }
 
@@ -80,5 +90,24 @@ mod tests {
         cache.get_or_load("n", 1, "other".into(), || async { Ok(5u32) }).await.unwrap();
         let e = cache.get_or_load("n", 2, "other".into(), || async { Ok(6u32) }).await.unwrap();
         assert_eq!(*e, 4);
+    }
+
+    #[tokio::test]
+    async fn keeps_several_keys_of_a_name_and_drops_the_oldest() {
+        let cache = ReadCache::default();
+        for i in 0..=KEYS_PER_NAME {
+            cache.get_or_load("n", 1, i.to_string(), || async move { Ok(i) }).await.unwrap();
+        }
+        // Every key but the first is still there.
+        for i in 1..=KEYS_PER_NAME {
+            let hit = cache.get_or_load("n", 1, i.to_string(), || async { Ok(usize::MAX) }).await.unwrap();
+            assert_eq!(*hit, i);
+        }
+        let first = cache.get_or_load("n", 1, "0".into(), || async { Ok(usize::MAX) }).await.unwrap();
+        assert_eq!(*first, usize::MAX);
+        // A new version drops every key read at the old one.
+        cache.get_or_load("n", 2, "1".into(), || async { Ok(100) }).await.unwrap();
+        let old = cache.get_or_load("n", 1, "2".into(), || async { Ok(usize::MAX) }).await.unwrap();
+        assert_eq!(*old, usize::MAX);
     }
 }

@@ -8,6 +8,7 @@
 //! email.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub use crewdeck_core::kpi::DayCounts;
 use crewdeck_core::kpi::{Channel, KpiCounts, owned_queues};
@@ -16,7 +17,7 @@ use sqlx::Row;
 
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
-use crate::kpi::{ReportRow, fetch_rows, summed_counts};
+use crate::kpi::{ReportRows, fetch_rows, summed_counts};
 
 /// One agent id counted for a span of local dates (inclusive).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,12 +104,27 @@ pub async fn team_agents(db: &Db, team_ids: &[i64]) -> StoreResult<Vec<AgentSpan
 
 /// The scope of a team's dashboard over a period: its members' contacts and
 /// the unanswered contacts of the queues it owns in that period.
+///
+/// Cached until the next audited write (memberships, agent ids, people and
+/// imports all write one): finding it reads every member's agent ids, two
+/// queries a member, and sums every queue's answered contacts over the
+/// period, together most of a warm dashboard's database time.
 pub async fn team_scope(db: &Db, team_ids: &[i64], from: Date, to: Date) -> StoreResult<ContactScope> {
+    let version = db.data_version().await?;
+    let key = format!("{team_ids:?} {from} {to}");
+    let scope = db
+        .cache()
+        .get_or_load("dashboard.team_scope", version, key, || load_team_scope(db, team_ids, from, to))
+        .await?;
+    Ok(scope.as_ref().clone())
+}
+
+async fn load_team_scope(db: &Db, team_ids: &[i64], from: Date, to: Date) -> StoreResult<ContactScope> {
     let agents = team_agents(db, team_ids).await?;
     let scope = ContactScope { agents: Some(agents.clone()), ..ContactScope::default() };
     let mut team_answered: BTreeMap<String, u64> = BTreeMap::new();
-    for day in day_counts(db, &scope, from, to).await? {
-        *team_answered.entry(day.queue).or_default() += day.counts.answered;
+    for day in shared_day_counts(db, &scope, from, to).await?.iter() {
+        *team_answered.entry(day.queue.clone()).or_default() += day.counts.answered;
     }
     let rows = sqlx::query(
         "SELECT queue, CAST(SUM(answered) AS BIGINT) AS answered FROM kpi_rollups_queue_daily \
@@ -133,6 +149,18 @@ pub async fn team_scope(db: &Db, team_ids: &[i64], from: Date, to: Date) -> Stor
 /// Counts per day, queue and channel for a scope, from the rollups alone.
 /// Sorted by day.
 pub async fn day_counts(db: &Db, scope: &ContactScope, from: Date, to: Date) -> StoreResult<Vec<DayCounts>> {
+    Ok(Arc::unwrap_or_clone(shared_day_counts(db, scope, from, to).await?))
+}
+
+/// [`day_counts`], shared rather than copied: a team's are cached until the
+/// next audited write, and for 26 weeks they are ~14,000 rows, whose copy
+/// (two strings a row) cost a warm dashboard more than reading the cache.
+pub async fn shared_day_counts(
+    db: &Db,
+    scope: &ContactScope,
+    from: Date,
+    to: Date,
+) -> StoreResult<Arc<Vec<DayCounts>>> {
     if to < from {
         return Err(StoreError::field(
             "to",
@@ -140,21 +168,34 @@ pub async fn day_counts(db: &Db, scope: &ContactScope, from: Date, to: Date) -> 
         ));
     }
     let Some(agents) = &scope.agents else {
-        return queue_day_counts(db, scope, from, to, None).await;
+        return Ok(Arc::new(queue_day_counts(db, scope, from, to, None).await?));
     };
-    let mut out = member_day_counts(db, scope, agents, from, to).await?;
-    if !scope.unanswered_queues.is_empty() {
-        let unanswered = queue_day_counts(db, scope, from, to, Some(&scope.unanswered_queues)).await?;
-        let mut merged: BTreeMap<(Date, String, String), KpiCounts> = BTreeMap::new();
-        for d in out.into_iter().chain(unanswered) {
-            merged.entry((d.day, d.queue, d.channel)).or_default().merge(&d.counts);
-        }
-        out = merged
-            .into_iter()
-            .map(|((day, queue, channel), counts)| DayCounts { day, queue, channel, counts })
-            .collect();
+    let members = member_day_counts(db, scope, agents, from, to).await?;
+    if scope.unanswered_queues.is_empty() {
+        return Ok(members);
     }
-    Ok(out)
+    // Members' counts merged with the owned queues' unanswered ones, cached
+    // like the members' own.
+    let version = db.data_version().await?;
+    let key = format!("{scope:?} {from} {to}");
+    db.cache()
+        .get_or_load("dashboard.scope_days", version, key, || async {
+            let unanswered = queue_day_counts(db, scope, from, to, Some(&scope.unanswered_queues)).await?;
+            let mut merged: BTreeMap<(Date, &str, &str), KpiCounts> = BTreeMap::new();
+            for d in members.iter().chain(&unanswered) {
+                merged.entry((d.day, &d.queue, &d.channel)).or_default().merge(&d.counts);
+            }
+            Ok(merged
+                .into_iter()
+                .map(|((day, queue, channel), counts)| DayCounts {
+                    day,
+                    queue: queue.to_string(),
+                    channel: channel.to_string(),
+                    counts,
+                })
+                .collect())
+        })
+        .await
 }
 
 /// Counts per day, queue and channel of every contact in the scope's queue
@@ -184,7 +225,7 @@ async fn queue_day_counts(
         conditions.push(format!("channel = ${}", binds.len()));
     }
     let sql = by_day_queue_channel("kpi_rollups_queue_daily", &conditions);
-    sorted_day_counts(fetch_rows(db, &sql, &DAY_QUEUE_CHANNEL, &binds).await?)
+    sorted_day_counts(db, &sql, &binds).await
 }
 
 /// Counts per day, queue and channel of the contacts the agents answered on
@@ -195,7 +236,7 @@ async fn member_day_counts(
     agents: &[AgentSpan],
     from: Date,
     to: Date,
-) -> StoreResult<Vec<DayCounts>> {
+) -> StoreResult<Arc<Vec<DayCounts>>> {
     let mut binds: Vec<String> = Vec::new();
     // Appends the values as binds and returns their placeholders.
     let mut bind = |values: Vec<String>| -> String {
@@ -234,7 +275,7 @@ async fn member_day_counts(
         }
     }
     if counted.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Arc::default());
     }
     // Every day of the period named, so that the database seeks to
     // each (day, agent) of the rollups' key instead of reading every
@@ -255,13 +296,9 @@ async fn member_day_counts(
     // again between imports; the cache holds them until the next audited write.
     let version = db.data_version().await?;
     let key = format!("{sql}\u{1f}{}", binds.join("\u{1f}"));
-    let rows = db
-        .cache()
-        .get_or_load("dashboard.members", version, key, || async {
-            sorted_day_counts(fetch_rows(db, &sql, &DAY_QUEUE_CHANNEL, &binds).await?)
-        })
-        .await?;
-    Ok(rows.as_ref().clone())
+    db.cache()
+        .get_or_load("dashboard.members", version, key, || async { sorted_day_counts(db, &sql, &binds).await })
+        .await
 }
 
 /// The key columns of a dashboard's counts.
@@ -277,18 +314,23 @@ fn by_day_queue_channel(table: &str, conditions: &[String]) -> String {
     )
 }
 
-/// Rows of `day, queue, channel` and summed counts that are not all zero,
-/// in the same order on both backends whatever PostgreSQL's collation.
-fn sorted_day_counts(rows: Vec<ReportRow>) -> StoreResult<Vec<DayCounts>> {
-    let mut out = rows
-        .into_iter()
-        .map(|row| {
-            let [day, queue, channel]: [String; 3] =
-                row.keys.try_into().map_err(|_| StoreError::Corrupt("a rollup row without its keys".into()))?;
-            Ok(DayCounts { day: parse_day(&day)?, queue, channel, counts: row.counts })
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
-    out.retain(|d| d.counts.to_array().iter().any(|&v| v != 0));
+/// Rows of `sql` (`day, queue, channel` and summed counts) that are not
+/// all zero, in the same order on both backends whatever PostgreSQL's collation.
+async fn sorted_day_counts(db: &Db, sql: &str, binds: &[String]) -> StoreResult<Vec<DayCounts>> {
+    let mut rows = ReportRows::new(DAY_QUEUE_CHANNEL.len());
+    fetch_rows(db, sql, &DAY_QUEUE_CHANNEL, binds, &mut rows).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in 0..rows.len() {
+        let counts = *rows.counts(row);
+        if counts.to_array().iter().any(|&v| v != 0) {
+            out.push(DayCounts {
+                day: parse_day(rows.key(row, 0))?,
+                queue: rows.key(row, 1).to_string(),
+                channel: rows.key(row, 2).to_string(),
+                counts,
+            });
+        }
+    }
     out.sort_by(|a, b| (a.day, &a.queue, &a.channel).cmp(&(b.day, &b.queue, &b.channel)));
     Ok(out)
 }

@@ -164,6 +164,14 @@ async fn team_scope_counts_members_and_the_queues_the_team_owns(db: &TestDb) {
     assert_eq!(detail.item.arrived, "2026-01-05 09:00");
     assert_eq!(detail.item.wait_seconds, Some(10.0));
     assert!(matches!(interaction_views::get(db, "nope").await, Err(StoreError::NotFound(_))));
+
+    // The scope is cached until the next audited write: a member added
+    // afterwards is in it at once.
+    let has_bob = |scope: &ContactScope| scope.agents.iter().flatten().any(|s| s.agent_id == "bob@example.com");
+    assert!(!has_bob(&dashboard::team_scope(db, &[retail], from, to).await.unwrap()));
+    let bob = PersonFields { name: "Bob Agent".into(), email: "bob@example.com".into(), ..person };
+    people::create(db, &actor(), &bob.parse().unwrap(), Some(retail), now()).await.unwrap();
+    assert!(has_bob(&dashboard::team_scope(db, &[retail], from, to).await.unwrap()));
 }
 
 both_backends!(

@@ -29,7 +29,7 @@ mod phases;
 mod report;
 mod rollups;
 
-pub(crate) use rollups::{ReportRow, fetch_rows, summed_counts};
+pub(crate) use rollups::{ReportRows, fetch_rows, summed_counts};
 mod rows;
 mod surveys;
 

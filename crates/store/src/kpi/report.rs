@@ -10,7 +10,7 @@
 //! memory, and the rows regrouped with `KpiCounts::merge`. Interactions are
 //! never read.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use crewdeck_core::kpi::{Channel, GroupBy, KpiCounts, KpiRow};
 use jiff::civil::Date;
@@ -18,7 +18,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use sqlx::Row;
 
-use super::rollups::{COUNT_COLUMNS, fetch_rows, summed_counts};
+use super::rollups::{COUNT_COLUMNS, ReportRows, fetch_rows, summed_counts};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 
@@ -158,7 +158,7 @@ pub async fn report(db: &Db, query: &KpiQuery) -> StoreResult<Vec<KpiGroupRow>> 
         sql.push_str(&format!(" AND channel = ${n}"));
     }
     let sql = summed(&columns, daily_key, &sql);
-    let mut rows = Vec::new();
+    let mut rows = ReportRows::new(columns.len());
     for (from, to) in day_ranges {
         let mut binds = vec![from.to_string(), to.to_string()];
         if let Some(queue) = &query.queue {
@@ -167,56 +167,98 @@ pub async fn report(db: &Db, query: &KpiQuery) -> StoreResult<Vec<KpiGroupRow>> 
         if let Some(channel) = query.channel {
             binds.push(channel.as_str().to_string());
         }
-        rows.extend(fetch_rows(db, &sql, &columns, &binds).await?);
+        fetch_rows(db, &sql, &columns, &binds, &mut rows).await?;
     }
     if let Some((monday, sunday)) = whole_weeks {
         // ISO week keys (2026-W03) sort as text in time order.
         let weekly = summed(&columns, &["week", "agent_id"], "FROM kpi_rollups_weekly WHERE week >= $1 AND week <= $2");
         let week = |day: Date| GroupBy::Week.period_key(day).unwrap_or_default();
-        rows.extend(fetch_rows(db, &weekly, &columns, &[week(monday), week(sunday)]).await?);
+        fetch_rows(db, &weekly, &columns, &[week(monday), week(sunday)], &mut rows).await?;
     }
     let teams = if needs_team { Some(Teams::load(db).await?) } else { None };
+    Ok(grouped(&rows, &columns, &query.group_by, teams.as_ref(), team_filter))
+}
 
-    let mut groups: BTreeMap<Vec<Option<String>>, KpiCounts> = BTreeMap::new();
-    for row in &rows {
-        let text = |column: &str| -> StoreResult<String> {
-            Ok(columns.iter().position(|c| *c == column).map(|i| row.keys[i].clone()).unwrap_or_default())
-        };
-        let team = match &teams {
-            Some(teams) => teams.on(&text("agent_id")?, &text("day")?),
-            None => None,
-        };
+/// Sums `rows` (of `columns`) per group of `group_by`, sorted by the keys
+/// with `null` first; with `teams`, an agent's team on the row's day, and
+/// only rows of `team_filter`'s team when given.
+///
+/// The keys are borrowed from the rows and sorted as one flat list instead
+/// of being collected into a map of owned strings: the map cost an
+/// allocation per key and row of tens of thousands.
+fn grouped(
+    rows: &ReportRows,
+    columns: &[&str],
+    group_by: &[GroupBy],
+    teams: Option<&Teams>,
+    team_filter: Option<i64>,
+) -> Vec<KpiGroupRow> {
+    let column = |name: &str| columns.iter().position(|c| *c == name);
+    let (agent, day) = (column("agent_id"), column("day"));
+    let sources: Vec<Option<usize>> = group_by
+        .iter()
+        .map(|by| match by {
+            GroupBy::Agent => agent,
+            GroupBy::Team => None,
+            GroupBy::Queue => column("queue"),
+            GroupBy::Channel => column("channel"),
+            GroupBy::Topic => column("topic"),
+            GroupBy::Day => day,
+            GroupBy::Week => column("week"),
+            GroupBy::Month => column("month"),
+        })
+        .collect();
+    let width = group_by.len();
+    // The keys of the rows kept, `width` a row, and which row each is.
+    let mut keys: Vec<Option<&str>> = Vec::with_capacity(rows.len() * width);
+    let mut kept: Vec<usize> = Vec::with_capacity(rows.len());
+    for row in 0..rows.len() {
+        let text = |c: Option<usize>| c.map_or("", |c| rows.key(row, c));
+        let team = teams.and_then(|teams| teams.on(text(agent), text(day)));
         if team_filter.is_some() && team.map(|(id, _)| id) != team_filter {
             continue;
         }
-        let mut key = Vec::with_capacity(query.group_by.len());
-        for by in &query.group_by {
-            key.push(match by {
-                GroupBy::Agent => Some(text("agent_id")?).filter(|a| !a.is_empty()),
-                GroupBy::Team => team.map(|(_, name)| name.to_string()),
-                GroupBy::Queue => Some(text("queue")?),
-                GroupBy::Channel => Some(text("channel")?),
-                GroupBy::Topic => Some(text("topic")?),
-                GroupBy::Day => Some(text("day")?),
-                GroupBy::Week => Some(text("week")?),
-                GroupBy::Month => Some(text("month")?),
+        for (by, source) in group_by.iter().zip(&sources) {
+            keys.push(match by {
+                GroupBy::Agent => Some(text(*source)).filter(|a| !a.is_empty()),
+                GroupBy::Team => team.map(|(_, name)| name),
+                _ => Some(text(*source)),
             });
         }
-        groups.entry(key).or_default().merge(&row.counts);
+        kept.push(row);
     }
-    if query.group_by.is_empty() {
+    let key = |i: usize| &keys[i * width..(i + 1) * width];
+    let mut order: Vec<usize> = (0..kept.len()).collect();
+    order.sort_unstable_by(|&a, &b| key(a).cmp(key(b)));
+    let mut groups: Vec<(usize, KpiCounts)> = Vec::new();
+    for i in order {
+        match groups.last_mut() {
+            Some((first, counts)) if key(*first) == key(i) => counts.merge(rows.counts(kept[i])),
+            _ => groups.push((i, *rows.counts(kept[i]))),
+        }
+    }
+    if group_by.is_empty() {
         // The whole period is one row even with no data: zero counts, null rates.
-        groups.entry(Vec::new()).or_default();
+        if groups.is_empty() {
+            groups.push((0, KpiCounts::default()));
+        }
     } else {
-        groups.retain(|_, counts| counts.contacts > 0);
+        groups.retain(|(_, counts)| counts.contacts > 0);
     }
-    Ok(groups
+    groups
         .into_iter()
-        .map(|(key, counts)| KpiGroupRow {
-            keys: GroupKeys(query.group_by.iter().copied().zip(key).collect()),
+        .map(|(i, counts)| KpiGroupRow {
+            keys: GroupKeys(
+                group_by
+                    .iter()
+                    .copied()
+                    .zip(keys.get(i * width..(i + 1) * width).unwrap_or_default())
+                    .map(|(by, k)| (by, k.map(str::to_string)))
+                    .collect(),
+            ),
             row: counts.derive(),
         })
-        .collect())
+        .collect()
 }
 
 /// `SELECT` of `columns` and the counts `from_where` (a `FROM … WHERE …`

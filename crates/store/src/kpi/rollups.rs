@@ -35,22 +35,67 @@ pub(crate) fn counts_from_row(row: &AnyRow) -> StoreResult<KpiCounts> {
     Ok(KpiCounts::from_array(out))
 }
 
-/// One row of a rollup query: its text `columns`, in order, and its counts.
-pub(crate) struct ReportRow {
-    /// The text columns, in the order asked for.
-    pub keys: Vec<String>,
-    /// The counts.
-    pub counts: KpiCounts,
+/// Rows of rollup queries: text key columns, in the order asked for, and
+/// counts. The keys of every row share one buffer: a report holds tens of
+/// thousands of rows, and a `String` per key cost an allocation each.
+#[derive(Debug, Default)]
+pub(crate) struct ReportRows {
+    /// Key columns a row.
+    width: usize,
+    /// Every key's text, one after another.
+    text: String,
+    /// Where each key lies in `text`: `width` ranges a row.
+    spans: Vec<(u32, u32)>,
+    /// The counts, a row each.
+    counts: Vec<KpiCounts>,
+}
+
+impl ReportRows {
+    /// No rows yet, of `width` key columns.
+    pub(crate) fn new(width: usize) -> Self {
+        Self { width, ..Self::default() }
+    }
+
+    /// How many rows there are.
+    pub(crate) fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// Key column `column` of row `row`.
+    pub(crate) fn key(&self, row: usize, column: usize) -> &str {
+        let (start, end) = self.spans[row * self.width + column];
+        &self.text[start as usize..end as usize]
+    }
+
+    /// The counts of row `row`.
+    pub(crate) fn counts(&self, row: usize) -> &KpiCounts {
+        &self.counts[row]
+    }
+
+    fn push_key(&mut self, key: &str) -> StoreResult<()> {
+        let start = self.text.len();
+        self.text.push_str(key);
+        let span = u32::try_from(start).ok().zip(u32::try_from(self.text.len()).ok());
+        self.spans.push(span.ok_or_else(|| StoreError::Corrupt("a KPI read too large to hold".into()))?);
+        Ok(())
+    }
 }
 
 /// Runs a query of text `columns` then the count columns, with `binds`
-/// (all text), and reads its rows.
+/// (all text), and adds its rows to `out` (whose width is `columns.len()`).
 ///
 /// On SQLite the rows come back as one JSON array built by the database:
 /// tens of thousands of rows of nineteen values each, handed over one by
 /// one by the driver, cost most of a report's time in allocation and thread
 /// hand-offs, where one text value costs one (docs/benchmarks.md, "KPIs").
-pub(crate) async fn fetch_rows(db: &Db, sql: &str, columns: &[&str], binds: &[String]) -> StoreResult<Vec<ReportRow>> {
+pub(crate) async fn fetch_rows(
+    db: &Db,
+    sql: &str,
+    columns: &[&str],
+    binds: &[String],
+    out: &mut ReportRows,
+) -> StoreResult<()> {
+    debug_assert_eq!(out.width, columns.len());
     if db.backend() == Backend::Sqlite {
         let values: Vec<String> = columns.iter().chain(COUNT_COLUMNS.iter()).map(|c| format!("q.{c}")).collect();
         let packed = format!("SELECT json_group_array(json_array({})) AS packed FROM ({sql}) q", values.join(", "));
@@ -59,40 +104,145 @@ pub(crate) async fn fetch_rows(db: &Db, sql: &str, columns: &[&str], binds: &[St
             query = query.bind(value.as_str());
         }
         let text = query.fetch_one(db.pool()).await?;
-        let parsed: Vec<Vec<serde_json::Value>> = serde_json::from_str(&text)
-            .map_err(|e| StoreError::Corrupt(format!("the KPI rollups could not be read back: {e}")))?;
-        return parsed.iter().map(|row| report_row_from_json(row, columns.len())).collect();
+        return PackedRows { text: &text, at: 0 }.read_into(out);
     }
     let mut query = sqlx::query(sql).persistent(false);
     for value in binds {
         query = query.bind(value.as_str());
     }
-    query
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|row| {
-            let keys = columns.iter().map(|c| row.try_get::<String, _>(*c)).collect::<Result<Vec<_>, _>>()?;
-            Ok(ReportRow { keys, counts: counts_from_row(row)? })
-        })
-        .collect()
+    for row in query.fetch_all(db.pool()).await? {
+        for column in columns {
+            out.push_key(&row.try_get::<String, _>(*column)?)?;
+        }
+        out.counts.push(counts_from_row(&row)?);
+    }
+    Ok(())
 }
 
-fn report_row_from_json(row: &[serde_json::Value], key_count: usize) -> StoreResult<ReportRow> {
-    let corrupt = || StoreError::Corrupt("the KPI rollups hold a value of the wrong type".into());
-    if row.len() != key_count + COUNT_COLUMNS.len() {
-        return Err(corrupt());
+/// A reader of SQLite's `json_group_array(json_array(keys…, counts…))`: an
+/// array of rows, each its text keys then seventeen whole numbers or `null`
+/// (a sum over no rows). Read by hand rather than through
+/// `serde_json::Value`s, which cost an allocation or more per value: the
+/// report's largest cost after the database's own work.
+struct PackedRows<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl PackedRows<'_> {
+    fn corrupt(&self) -> StoreError {
+        StoreError::Corrupt(format!("the KPI rollups could not be read back (at byte {})", self.at))
     }
-    let keys = row[..key_count]
-        .iter()
-        .map(|v| v.as_str().map(str::to_string).ok_or_else(corrupt))
-        .collect::<StoreResult<_>>()?;
-    let mut counts = [0u64; 17];
-    for (slot, value) in counts.iter_mut().zip(&row[key_count..]) {
-        // A sum over no rows is null.
-        *slot = if value.is_null() { 0 } else { value.as_u64().ok_or_else(corrupt)? };
+
+    fn skip_space(&mut self) {
+        while self.text.as_bytes().get(self.at).is_some_and(u8::is_ascii_whitespace) {
+            self.at += 1;
+        }
     }
-    Ok(ReportRow { keys, counts: KpiCounts::from_array(counts) })
+
+    /// Takes `byte` if it comes next.
+    fn eat(&mut self, byte: u8) -> bool {
+        self.skip_space();
+        if self.text.as_bytes().get(self.at) == Some(&byte) {
+            self.at += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect(&mut self, byte: u8) -> StoreResult<()> {
+        if self.eat(byte) { Ok(()) } else { Err(self.corrupt()) }
+    }
+
+    fn read_into(mut self, out: &mut ReportRows) -> StoreResult<()> {
+        self.expect(b'[')?;
+        if self.eat(b']') {
+            return self.end();
+        }
+        loop {
+            self.expect(b'[')?;
+            for column in 0..out.width {
+                if column > 0 {
+                    self.expect(b',')?;
+                }
+                self.string_into(out)?;
+            }
+            let mut counts = [0u64; 17];
+            for (i, slot) in counts.iter_mut().enumerate() {
+                if i > 0 || out.width > 0 {
+                    self.expect(b',')?;
+                }
+                *slot = self.count()?;
+            }
+            self.expect(b']')?;
+            out.counts.push(KpiCounts::from_array(counts));
+            if !self.eat(b',') {
+                break;
+            }
+        }
+        self.expect(b']')?;
+        self.end()
+    }
+
+    fn end(&mut self) -> StoreResult<()> {
+        self.skip_space();
+        if self.at == self.text.len() { Ok(()) } else { Err(self.corrupt()) }
+    }
+
+    /// A JSON string, added to `out` as the next key.
+    fn string_into(&mut self, out: &mut ReportRows) -> StoreResult<()> {
+        self.expect(b'"')?;
+        let start = self.at;
+        let bytes = self.text.as_bytes();
+        let mut escaped = false;
+        loop {
+            match bytes.get(self.at) {
+                None => return Err(self.corrupt()),
+                Some(b'"') => break,
+                Some(b'\\') => {
+                    escaped = true;
+                    self.at += 2;
+                }
+                Some(_) => self.at += 1,
+            }
+        }
+        let raw = self.text.get(start..self.at).ok_or_else(|| self.corrupt())?;
+        self.at += 1;
+        if escaped {
+            // Rare (a key holding a quote, backslash or control character):
+            // serde_json knows every escape.
+            let quoted = &self.text[start - 1..self.at];
+            let unescaped: String = serde_json::from_str(quoted).map_err(|_| self.corrupt())?;
+            out.push_key(&unescaped)
+        } else {
+            out.push_key(raw)
+        }
+    }
+
+    /// A count: a whole number, or `null` for a sum over no rows.
+    fn count(&mut self) -> StoreResult<u64> {
+        self.skip_space();
+        let bytes = self.text.as_bytes();
+        if bytes[self.at..].starts_with(b"null") {
+            self.at += 4;
+            return Ok(0);
+        }
+        let start = self.at;
+        let mut value: u64 = 0;
+        while let Some(digit) = bytes.get(self.at).filter(|b| b.is_ascii_digit()) {
+            value = value
+                .checked_mul(10)
+                .and_then(|v| v.checked_add(u64::from(digit - b'0')))
+                .ok_or_else(|| self.corrupt())?;
+            self.at += 1;
+        }
+        if self.at == start {
+            // A negative count or any other type.
+            return Err(StoreError::Corrupt("the KPI rollups hold a value of the wrong type".into()));
+        }
+        Ok(value)
+    }
 }
 
 /// Where one interaction (and its surveys) is counted.
@@ -298,5 +448,50 @@ mod tests {
         assert_eq!(counts.to_array(), values);
         assert_eq!(counts.ces_sum, 17);
         assert_eq!(counts.contacts, 1);
+    }
+
+    fn read(text: &str, width: usize) -> StoreResult<ReportRows> {
+        let mut rows = ReportRows::new(width);
+        PackedRows { text, at: 0 }.read_into(&mut rows)?;
+        Ok(rows)
+    }
+
+    #[test]
+    fn packed_rows_read_keys_counts_and_nulls() {
+        let counts: Vec<String> = (1..=17).map(|n| n.to_string()).collect();
+        let text =
+            format!("[[\"agent7\",\"2026-W03\",{}],[\"\",\"2026-W04\",{}]]", counts.join(","), ["null"; 17].join(","));
+        let rows = read(&text, 2).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows.key(0, 0), rows.key(0, 1)), ("agent7", "2026-W03"));
+        assert_eq!(rows.counts(0).to_array(), std::array::from_fn(|i| i as u64 + 1));
+        assert_eq!((rows.key(1, 0), rows.key(1, 1)), ("", "2026-W04"));
+        assert_eq!(*rows.counts(1), KpiCounts::default());
+    }
+
+    #[test]
+    fn packed_rows_unescape_keys_and_read_an_empty_array() {
+        let zeros = ["0"; 17].join(",");
+        let text = format!("[[\"say \\\"hi\\\" \\\\ \\u00e9t\u{e9}\",{zeros}]]");
+        let rows = read(&text, 1).unwrap();
+        assert_eq!(rows.key(0, 0), "say \"hi\" \\ \u{e9}t\u{e9}");
+        assert_eq!(read("[]", 3).unwrap().len(), 0);
+        // No keys: the counts follow the row's bracket directly.
+        assert_eq!(read(&format!("[[{zeros}]]"), 0).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn packed_rows_refuse_negative_fractional_and_truncated_values() {
+        let tail = ["0"; 16].join(",");
+        for bad in [
+            format!("[[\"a\",-1,{tail}]]"),
+            format!("[[\"a\",1.5,{tail}]]"),
+            format!("[[\"a\",\"1\",{tail}]]"),
+            format!("[[\"a\",1,{tail}]"),
+            format!("[[\"a\",1,{tail},7]]"),
+            "[[\"a".to_string(),
+        ] {
+            assert!(matches!(read(&bad, 1), Err(StoreError::Corrupt(_))), "{bad}");
+        }
     }
 }
