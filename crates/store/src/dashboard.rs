@@ -123,7 +123,7 @@ async fn load_team_scope(db: &Db, team_ids: &[i64], from: Date, to: Date) -> Sto
     let agents = team_agents(db, team_ids).await?;
     let scope = ContactScope { agents: Some(agents.clone()), ..ContactScope::default() };
     let mut team_answered: BTreeMap<String, u64> = BTreeMap::new();
-    for day in shared_day_counts(db, &scope, from, to).await?.iter() {
+    for day in day_counts(db, &scope, from, to).await?.iter() {
         *team_answered.entry(day.queue.clone()).or_default() += day.counts.answered;
     }
     let rows = sqlx::query(
@@ -148,19 +148,11 @@ async fn load_team_scope(db: &Db, team_ids: &[i64], from: Date, to: Date) -> Sto
 
 /// Counts per day, queue and channel for a scope, from the rollups alone.
 /// Sorted by day.
-pub async fn day_counts(db: &Db, scope: &ContactScope, from: Date, to: Date) -> StoreResult<Vec<DayCounts>> {
-    Ok(Arc::unwrap_or_clone(shared_day_counts(db, scope, from, to).await?))
-}
-
-/// [`day_counts`], shared rather than copied: a team's are cached until the
-/// next audited write, and for 26 weeks they are ~14,000 rows, whose copy
-/// (two strings a row) cost a warm dashboard more than reading the cache.
-pub async fn shared_day_counts(
-    db: &Db,
-    scope: &ContactScope,
-    from: Date,
-    to: Date,
-) -> StoreResult<Arc<Vec<DayCounts>>> {
+///
+/// Shared rather than copied: a team's are cached until the next audited
+/// write, and for 26 weeks they are ~14,000 rows, whose copy (two strings a
+/// row) cost a warm dashboard more than reading the cache.
+pub async fn day_counts(db: &Db, scope: &ContactScope, from: Date, to: Date) -> StoreResult<Arc<Vec<DayCounts>>> {
     if to < from {
         return Err(StoreError::field(
             "to",

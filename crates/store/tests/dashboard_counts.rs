@@ -62,8 +62,8 @@ async fn counted(db: &TestDb, scope: &ContactScope, from: Date, to: Date) -> Cou
     dashboard::day_counts(db, scope, from, to)
         .await
         .expect("day counts")
-        .into_iter()
-        .map(|d| ((d.day, d.queue, d.channel), (d.counts.contacts, d.counts.answered)))
+        .iter()
+        .map(|d| ((d.day, d.queue.clone(), d.channel.clone()), (d.counts.contacts, d.counts.answered)))
         .collect()
 }
 
@@ -157,7 +157,9 @@ async fn day_counts_match_a_row_by_row_count(db: &TestDb) {
     );
     // Counts read once are not served stale after the next import.
     let a1 = ContactScope { agents: Some(vec![span("a1", Date::MIN, None)]), ..ContactScope::default() };
-    let total = |days: Vec<crewdeck_store::dashboard::DayCounts>| days.iter().map(|d| d.counts.contacts).sum::<u64>();
+    let total = |days: std::sync::Arc<Vec<crewdeck_store::dashboard::DayCounts>>| {
+        days.iter().map(|d| d.counts.contacts).sum::<u64>()
+    };
     let before = total(dashboard::day_counts(db, &a1, from, to).await.expect("day counts"));
     let mut more = all.clone();
     more.push((date(2026, 1, 10), "a1", "q0".to_string(), "voice", true));

@@ -235,24 +235,54 @@ fn read_batch<R: Read>(
         }
         let line = record.position().map_or(0, csv::Position::line);
         let at_line = |error: FieldError| CliError::input(format!("{file}, line {line}, {error}"));
-        let start = record.get(0).unwrap_or("").trim();
-        if !timestamp::is_timestamp(start) {
-            return Err(at_line(FieldError::new(
-                "interval_start",
-                format!(
-                    "Enter an RFC 3339 time with an offset, such as 2026-01-05T09:00:00Z \
-                     (you entered \u{201c}{start}\u{201d})."
-                ),
-            )));
-        }
-        let volume = Decimal::parse("volume", record.get(1).unwrap_or("")).map_err(at_line)?;
-        let aht = Decimal::parse("aht_seconds", record.get(2).unwrap_or("")).map_err(at_line)?;
-        let load = IntervalLoad::new("volume", volume, aht, settings.length).map_err(at_line)?;
+        let field = |index| record.get(index).unwrap_or("");
+        let (start, volume, aht, load) = read_row([field(0), field(1), field(2)], settings).map_err(at_line)?;
         let row = compute(None, volume, aht, load, settings, detail)
             .map_err(|e| CliError::input(format!("{file}, line {line}: {}", too_large(&e))))?;
         each(start, row);
     }
     Ok(())
+}
+
+/// A batch row's three fields read by the rules every batch reader shares:
+/// its start time (trimmed), volume, handle time and load, or the first
+/// field at fault.
+fn read_row<'a>(
+    [start, volume, aht]: [&'a str; 3],
+    settings: &Settings,
+) -> Result<(&'a str, Decimal, Decimal, IntervalLoad), FieldError> {
+    let start = trimmed(start);
+    if !timestamp::is_timestamp(start) {
+        return Err(FieldError::new(
+            "interval_start",
+            format!(
+                "Enter an RFC 3339 time with an offset, such as 2026-01-05T09:00:00Z \
+                 (you entered \u{201c}{start}\u{201d})."
+            ),
+        ));
+    }
+    let (volume, aht, load) = read_load(volume, aht, settings)?;
+    Ok((start, volume, aht, load))
+}
+
+/// A batch row's volume, handle time and the load they make, as [`read_row`]
+/// reads them.
+fn read_load(volume: &str, aht: &str, settings: &Settings) -> Result<(Decimal, Decimal, IntervalLoad), FieldError> {
+    let volume = Decimal::parse("volume", volume)?;
+    let aht = Decimal::parse("aht_seconds", aht)?;
+    let load = IntervalLoad::new("volume", volume, aht, settings.length)?;
+    Ok((volume, aht, load))
+}
+
+/// `text` without the whitespace at its ends, as [`str::trim`] gives it,
+/// checking two bytes in the usual case of none to take off.
+fn trimmed(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        // No whitespace, ASCII or other, is a graphic ASCII character.
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
 }
 
 fn compute(
@@ -302,4 +332,16 @@ fn write_json(out: &mut impl Write, document: &[u8]) -> CliResult {
 
 fn write_failed(error: std::io::Error) -> CliError {
     CliError::Failure(anyhow::Error::new(error).context("could not write the answer"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trimming_is_str_trim() {
+        for text in ["", " ", "a", " a", "a ", "\u{a0}a", "a\u{3000}", "\ta\n", "2026-01-05T09:00:00Z", "\u{e9}"] {
+            assert_eq!(trimmed(text), text.trim(), "{text:?}");
+        }
+    }
 }

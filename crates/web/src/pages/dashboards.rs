@@ -263,7 +263,7 @@ pub(crate) async fn tiles_for(
     targets_team: Option<i64>,
     period: Period,
 ) -> Result<Vec<Tile>, PageError> {
-    let days = dashboard::shared_day_counts(&state.db, scope, period.from, period.to).await?;
+    let days = dashboard::day_counts(&state.db, scope, period.from, period.to).await?;
     let applied: Vec<AppliedTarget> = standards::applied_for_team(&state.db, targets_team)
         .await?
         .into_iter()

@@ -40,10 +40,6 @@ fn scalar(out: &mut Vec<u8>, value: &impl Serialize) {
 /// a row's five numbers cost a quarter more than the formatting itself.
 fn number(out: &mut Vec<u8>, value: Option<f64>) {
     match value {
-        // A quarter of a week's intervals are empty, and their figures are
-        // exactly 0 or 1: written as zmij writes them, without calling it.
-        Some(value) if value.to_bits() == 0.0_f64.to_bits() => out.extend_from_slice(b"0.0"),
-        Some(value) if value.to_bits() == 1.0_f64.to_bits() => out.extend_from_slice(b"1.0"),
         Some(value) if value.is_finite() => out.extend_from_slice(zmij::Buffer::new().format_finite(value).as_bytes()),
         _ => out.extend_from_slice(b"null"),
     }

@@ -27,10 +27,9 @@ use std::sync::{Mutex, mpsc};
 use std::thread;
 
 use super::json::{JsonArray, JsonRow};
-use super::timestamp::is_timestamp;
-use super::{Settings, compute, json_row, write_failed};
+use super::{Settings, compute, json_row, read_load, read_row, trimmed, write_failed};
 use crate::error::CliError;
-use crewdeck_core::staffing::{Decimal, Detail, IntervalLoad, Model};
+use crewdeck_core::staffing::{Detail, Model};
 
 /// Input below this size per thread is handled on fewer threads: starting a
 /// thread costs more than the rows it would take.
@@ -144,26 +143,6 @@ fn rows(text: &str) -> impl Iterator<Item = (usize, Option<[&str; 3]>)> {
     })
 }
 
-/// `text` without the whitespace at its ends, as [`str::trim`] gives it,
-/// checking two bytes in the usual case of none to take off.
-fn trimmed(text: &str) -> &str {
-    let bytes = text.as_bytes();
-    match (bytes.first(), bytes.last()) {
-        // No whitespace, ASCII or other, is a graphic ASCII character.
-        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
-        _ => text.trim(),
-    }
-}
-
-/// A row's volume, handle time and load, read as the one-thread path reads
-/// them; `None` when either is bad.
-fn load(volume: &str, aht: &str, settings: &Settings) -> Option<(Decimal, Decimal, IntervalLoad)> {
-    let volume = Decimal::parse("volume", volume).ok()?;
-    let aht = Decimal::parse("aht_seconds", aht).ok()?;
-    let load = IntervalLoad::new("volume", volume, aht, settings.length).ok()?;
-    Some((volume, aht, load))
-}
-
 /// Checks every row, `threads` at a time (the calling thread is one); returns
 /// the byte ranges of the pieces in order, or `None` as soon as any row is bad.
 fn check(text: &str, cuts: &[usize], settings: &Settings, threads: usize) -> Option<Vec<Range<usize>>> {
@@ -207,11 +186,7 @@ fn check_part(text: &str, part: Range<usize>, settings: &Settings) -> Option<Vec
     let begin = part.start;
     let mut starts = Vec::new();
     for (row, (offset, fields)) in rows(text.get(part).unwrap_or_default()).enumerate() {
-        let [start, volume, aht] = fields?;
-        if !is_timestamp(trimmed(start)) {
-            return None;
-        }
-        load(volume, aht, settings)?;
+        read_row(fields?, settings).ok()?;
         if row % PIECE_ROWS == 0 {
             starts.push(begin + offset);
         }
@@ -255,12 +230,13 @@ fn encode(
         || free.lock().ok().and_then(|mut free| free.pop()).unwrap_or_else(|| Vec::with_capacity(PIECE_BYTES));
     let encode_piece = |index: usize, buffer: Vec<u8>| -> io::Result<Vec<u8>> {
         let mut array = JsonArray::part(buffer, index > 0);
+        // Every row passed the first pass, so none of this can fail; if it
+        // did, the answer would be wrong, so it stops rather than skips.
+        let unchecked = || io::Error::other("a batch row changed between checking and computing it");
         for (_, fields) in rows(text.get(pieces[index].clone()).unwrap_or_default()) {
-            // Every row passed the first pass, so none of this can fail; if it
-            // did, the answer would be wrong, so it stops rather than skips.
-            let unchecked = || io::Error::other("a batch row changed between checking and computing it");
             let [start, volume, aht] = fields.ok_or_else(unchecked)?;
-            let (volume, aht, load) = load(volume, aht, settings).ok_or_else(unchecked)?;
+            // The start time was checked in the first pass: only the load is read again.
+            let (volume, aht, load) = read_load(volume, aht, settings).map_err(|_| unchecked())?;
             let row = compute(None, volume, aht, load, settings, Detail::Figures).map_err(|_| unchecked())?;
             array.push(&JsonRow { interval_start: Some(trimmed(start)), ..json_row(&row) });
         }
@@ -369,12 +345,5 @@ mod tests {
         }
         assert_eq!(all("\na,1,2\n\n\u{e9},3,4\n\n"), vec![(1, Some(["a", "1", "2"])), (8, Some(["\u{e9}", "3", "4"]))]);
         assert_eq!(all(""), vec![]);
-    }
-
-    #[test]
-    fn trimming_is_str_trim() {
-        for text in ["", " ", "a", " a", "a ", "\u{a0}a", "a\u{3000}", "\ta\n", "2026-01-05T09:00:00Z", "\u{e9}"] {
-            assert_eq!(trimmed(text), text.trim(), "{text:?}");
-        }
     }
 }

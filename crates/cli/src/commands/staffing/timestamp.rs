@@ -23,24 +23,14 @@ fn plain_utc(text: &[u8]) -> bool {
     if !digits.iter().all(u8::is_ascii_digit) {
         return false;
     }
-    let number = |high: u8, low: u8| u32::from(high - b'0') * 10 + u32::from(low - b'0');
-    let year = number(y1, y2) * 100 + number(y3, y4);
-    let (month, day) = (number(m1, m2), number(d1, d2));
+    // Two digits are at most 99, which every type here holds.
+    let number = |high: u8, low: u8| ((high - b'0') * 10 + (low - b'0')) as i8;
+    let year = i16::from(number(y1, y2)) * 100 + i16::from(number(y3, y4));
     (1000..=9998).contains(&year)
-        && (1..=12).contains(&month)
-        && (1..=days_in_month(year, month)).contains(&day)
+        && jiff::civil::Date::new(year, number(m1, m2), number(d1, d2)).is_ok()
         && number(h1, h2) < 24
         && number(n1, n2) < 60
         && number(s1, s2) < 60
-}
-
-fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 #[cfg(test)]
